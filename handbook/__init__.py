@@ -1,0 +1,1 @@
+"""区委办公室工作制度汇编: regulations as data, published as a handbook, forms and a printed compendium."""

@@ -1,0 +1,260 @@
+"""Read YAML sources safely, remembering where every value came from.
+
+Only plain YAML data is accepted (no language-specific tags); files, nesting and
+alias expansion are bounded so a hostile file fails fast with a clear message.
+Validation errors are translated to Chinese and pointed at file:line:column.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import TypeAdapter, ValidationError
+
+from .errors import Problem, display_path
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_DEPTH = 40
+MAX_NODES = 200_000
+
+Path_ = tuple  # a path into the data: ("chapters", 0, "articles", 3)
+
+
+@dataclass
+class Source:
+    """One YAML file's data plus the position of every value and key in it."""
+
+    path: Path
+    shown: str  # path as printed in messages
+    data: Any = None
+    values: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+
+    def where(self, loc: Path_, *, key: bool = False) -> tuple[int, int]:
+        """Line and column (1-based) of the value at loc, or of its nearest known parent."""
+        loc = tuple(loc)
+        table = self.keys if key else self.values
+        while loc:
+            if loc in table:
+                return table[loc]
+            if key and loc in self.values:
+                return self.values[loc]
+            loc = loc[:-1]
+        return self.values.get((), (1, 1))
+
+    def problem(self, loc: Path_, message: str, *, key: bool = False, severity: str = "error",
+                hint: str | None = None) -> Problem:
+        line, column = self.where(loc, key=key)
+        return Problem(self.shown, line, column, message, severity, hint)
+
+
+class _Limits(Exception):
+    def __init__(self, message: str, mark: yaml.Mark | None):
+        super().__init__(message)
+        self.message = message
+        self.mark = mark
+
+
+def _pos(mark: yaml.Mark) -> tuple[int, int]:
+    return mark.line + 1, mark.column + 1
+
+
+class _Builder:
+    """Turns a composed YAML node tree into plain Python data with positions."""
+
+    def __init__(self, source: Source):
+        self.source = source
+        self.constructor = yaml.constructor.SafeConstructor()
+        self.count = 0
+
+    def build(self, node: yaml.Node, loc: Path_, depth: int) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise _Limits(f"文件内容过多（超过 {MAX_NODES} 个值），可能是别名（&/*）被反复展开", node.start_mark)
+        if depth > MAX_DEPTH:
+            raise _Limits(f"嵌套层次过深（超过 {MAX_DEPTH} 层）", node.start_mark)
+        self.source.values[loc] = _pos(node.start_mark)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, loc, depth)
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != "tag:yaml.org,2002:seq":
+                raise _Limits(f"不支持的 YAML 标签：{node.tag}", node.start_mark)
+            return [self.build(child, loc + (i,), depth + 1) for i, child in enumerate(node.value)]
+        try:
+            return self.constructor.construct_object(node)
+        except yaml.constructor.ConstructorError as error:
+            raise _Limits(f"不支持的 YAML 值或标签：{node.tag}", node.start_mark) from error
+        except ValueError as error:  # e.g. an impossible date such as 2019-02-30
+            raise _Limits(f"无法识别的值「{node.value}」：{error}", node.start_mark) from error
+
+    def _mapping(self, node: yaml.MappingNode, loc: Path_, depth: int) -> dict:
+        if node.tag != "tag:yaml.org,2002:map":
+            raise _Limits(f"不支持的 YAML 标签：{node.tag}", node.start_mark)
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise _Limits("不支持 YAML 合并键（<<）", key_node.start_mark)
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise _Limits("字段名必须是简单文字", key_node.start_mark)
+            name = str(key_node.value)
+            if name in result:
+                line, _ = self.source.keys[loc + (name,)]
+                raise _Limits(f"字段「{name}」重复出现（第 {line} 行已有）", key_node.start_mark)
+            self.source.keys[loc + (name,)] = _pos(key_node.start_mark)
+            result[name] = self.build(value_node, loc + (name,), depth + 1)
+        return result
+
+
+def parse_yaml(path: Path, root: Path | None = None, text: str | None = None) -> tuple[Source, list[Problem]]:
+    """Parse one YAML file. Returns the source and any problems (data is None on failure)."""
+    source = Source(path=path, shown=display_path(path, root))
+    try:
+        if text is None:
+            if path.stat().st_size > MAX_FILE_BYTES:
+                return source, [Problem(source.shown, 1, 1, f"文件过大（超过 {MAX_FILE_BYTES // 1024} KB）")]
+            text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as error:
+        return source, [Problem(source.shown, 1, 1, f"文件不是 UTF-8 编码（第 {error.start} 字节）", hint="请用 UTF-8 保存")]
+    except OSError as error:
+        return source, [Problem(source.shown, 1, 1, f"无法读取文件：{error.strerror}")]
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, column = _pos(mark) if mark else (1, 1)
+        return source, [Problem(source.shown, line, column, f"YAML 语法错误：{_yaml_reason(error)}",
+                                hint="检查缩进（用空格，不用 Tab）、冒号后的空格和引号是否成对")]
+    except yaml.YAMLError as error:
+        return source, [Problem(source.shown, 1, 1, f"YAML 语法错误：{error}")]
+    except RecursionError:
+        return source, [Problem(source.shown, 1, 1, f"嵌套层次过深（超过 {MAX_DEPTH} 层）")]
+    if node is None:
+        return source, [Problem(source.shown, 1, 1, "文件是空的")]
+    try:
+        source.data = _Builder(source).build(node, (), 0)
+    except _Limits as error:
+        line, column = _pos(error.mark) if error.mark else (1, 1)
+        return source, [Problem(source.shown, line, column, error.message)]
+    return source, []
+
+
+_YAML_REASONS = {
+    "found character '\\t' that cannot start any token": "出现了 Tab 字符，YAML 缩进只能用空格",
+    "mapping values are not allowed here": "这里不能出现「: 」（若文字中有冒号加空格，请给整段文字加引号）",
+    "could not find expected ':'": "缺少「: 」",
+    "found undefined alias": "引用了未定义的别名",
+    "expected <block end>, but found '-'": "列表项「-」的缩进与上文不一致",
+    "found unexpected end of stream": "文件意外结束（引号或括号没有闭合？）",
+    "found unknown escape character": "双引号内有无法识别的转义字符（\\）",
+}
+
+
+def _yaml_reason(error: yaml.MarkedYAMLError) -> str:
+    problem = error.problem or ""
+    for english, chinese in _YAML_REASONS.items():
+        if problem.startswith(english):
+            return chinese
+    if problem.startswith("expected <block end>"):
+        return "缩进不一致"
+    if problem.startswith("found character"):
+        return "出现了不能作为开头的字符（请给这段文字加引号）"
+    return problem or str(error)
+
+
+def validate(source: Source, adapter: TypeAdapter) -> tuple[Any, list[Problem]]:
+    """Validate parsed data against a model; errors become Chinese problems at their position."""
+    try:
+        return adapter.validate_python(source.data), []
+    except ValidationError as error:
+        return None, [_problem_from(source, item) for item in error.errors(include_url=False)]
+
+
+def _strip_tags(loc: tuple) -> tuple:
+    # discriminated unions insert the tag ('rules') into the location: drop it
+    return tuple(part for part in loc if not (isinstance(part, str) and part in _UNION_TAGS))
+
+
+_UNION_TAGS = {"rules", "outline", "duties", "pending", "flow", "form"}
+
+
+def _problem_from(source: Source, error: dict) -> Problem:
+    loc = _strip_tags(tuple(error["loc"]))
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    where = "/".join(str(p) for p in loc) or "（文件顶层）"
+    if kind == "extra_forbidden":
+        name = str(loc[-1])
+        known = _known_fields(source, loc[:-1])
+        close = difflib.get_close_matches(name, known, n=1)
+        hint = f"是否应为「{close[0]}」？" if close else (f"可用字段：{'、'.join(known)}" if known else None)
+        return source.problem(loc, f"未知字段「{name}」", key=True, hint=hint)
+    if kind == "missing":
+        return source.problem(loc[:-1], f"缺少必填字段「{loc[-1]}」（位置：{where}）")
+    message = _message(kind, ctx, error)
+    return source.problem(loc, f"{where}：{message}")
+
+
+def _message(kind: str, ctx: dict, error: dict) -> str:
+    value = error.get("input")
+    if kind == "value_error":
+        return str(ctx.get("error", error["msg"]))
+    if kind in ("string_type",):
+        return f"应为文字，实际是「{_show(value)}」"
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        return f"应为整数，实际是「{_show(value)}」"
+    if kind in ("bool_type", "bool_parsing"):
+        return f"应为 true 或 false，实际是「{_show(value)}」"
+    if kind in ("list_type",):
+        return "应为列表（每项以「- 」开头）"
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return "应为字段映射（「字段: 值」的形式）"
+    if kind.startswith("date") or kind.startswith("datetime"):
+        return f"「{_show(value)}」不是有效日期，应写成 2019-10-23"
+    if kind == "literal_error":
+        return f"「{_show(value)}」不是允许的值，应为：{ctx.get('expected', '')}"
+    if kind == "union_tag_invalid":
+        return f"kind「{_show(ctx.get('tag'))}」不是允许的文件类型，应为：{ctx.get('expected_tags', '')}"
+    if kind == "union_tag_not_found":
+        return "缺少必填字段「kind」（文件类型：rules / outline / duties / pending）"
+    if kind == "string_pattern_mismatch":
+        return f"「{_show(value)}」格式不对：只能用小写字母、数字和连字符，且以字母或数字开头"
+    if kind == "string_too_short":
+        return "不能为空"
+    if kind == "too_short":
+        return f"至少需要 {ctx.get('min_length', 1)} 项"
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        limit = ctx.get("ge", ctx.get("le", ctx.get("gt", ctx.get("lt"))))
+        return f"数值「{_show(value)}」超出范围（界限 {limit}）"
+    return error["msg"]
+
+
+def _show(value: Any) -> str:
+    text = str(value)
+    return text if len(text) <= 40 else text[:40] + "…"
+
+
+def _known_fields(source: Source, parent: Path_) -> list[str]:
+    """Field names allowed at parent, from the model (best effort: searches every model class)."""
+    from . import model
+
+    data = source.data
+    for part in parent:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return []
+    if not isinstance(data, dict):
+        return []
+    present = set(data)
+    best: list[str] = []
+    best_score = -1
+    for cls in model.all_models():
+        names = list(cls.model_fields)
+        score = len(present & set(names))
+        if score > best_score:
+            best, best_score = names, score
+    return best

@@ -1,0 +1,244 @@
+"""The document model: the one schema every regulation file follows.
+
+Validation, the JSON Schema for editors and the field reference are all derived
+from these classes; descriptions are written for editors, in Chinese.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
+
+from .numbering import STYLES
+
+KEY_PATTERN = r"^[a-z][a-z0-9-]{0,63}$"
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
+# Ids become directory names in the site; these are taken by the site itself.
+RESERVED_IDS = frozenset(
+    {"index", "assets", "search", "downloads", "forms", "flows", "changelog", "sitemap", "404",
+     "stylesheets", "javascripts", "con", "nul", "prn", "aux"}
+)
+Style = Literal[STYLES]  # type: ignore[valid-type]
+Status = Literal["现行", "试行", "废止", "待录入"]
+
+Key = Annotated[str, Field(pattern=KEY_PATTERN, description="锚点键：小写字母开头，只含小写字母、数字和连字符，供引用和稳定链接使用，例如 quorum")]
+Text = Annotated[str, Field(min_length=1, description="正文文字。可用 [[键]]、[[文件id#键]] 或 [[目标|显示文字]] 引用其他条款")]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=False, str_strip_whitespace=False)
+
+
+def _text_shortcut(data: Any) -> Any:
+    """A plain YAML string stands for an element that only has text."""
+    if isinstance(data, str):
+        return {"text": data}
+    return data
+
+
+class Node(Strict):
+    """项、目，或提纲、职责清单中的一项；也可以是不编号的段落（p）或小标题（h）。"""
+
+    key: Key | None = None
+    title: str | None = Field(None, description="编号后紧跟的小标题，如「签收。」「基本原则」")
+    text: Text | None = None
+    items: list[Node] = Field(default_factory=list, description="下一级编号项")
+    style: Style | None = Field(None, description="下一级编号样式（默认按层级推定），在 h 上则指其后列表的样式")
+    p: Text | None = Field(None, description="不编号的自由段落")
+    h: str | None = Field(None, description="不编号的小标题，其后的编号重新从一开始")
+
+    _shortcut = model_validator(mode="before")(_text_shortcut)
+
+    @model_validator(mode="after")
+    def _one_shape(self) -> Node:
+        numbered = self.title is not None or self.text is not None or bool(self.items)
+        shapes = [numbered, self.p is not None, self.h is not None]
+        if sum(shapes) != 1:
+            raise ValueError("每项只能是编号项（title/text/items）、段落（p）或小标题（h）之一，且不能为空")
+        if self.p is not None and (self.key or self.style):
+            raise ValueError("段落（p）不能带 key 或 style")
+        return self
+
+    @property
+    def kind(self) -> str:
+        if self.p is not None:
+            return "paragraph"
+        if self.h is not None:
+            return "heading"
+        return "item"
+
+
+class Clause(Strict):
+    """条中的一款：一个自然段，可带若干项。"""
+
+    text: Text
+    items: list[Node] = Field(default_factory=list, description="本款所列的项（（一）（二）…）")
+
+    _shortcut = model_validator(mode="before")(_text_shortcut)
+
+
+class Article(Strict):
+    """一条。只有一段文字时直接写成字符串即可。"""
+
+    key: Key | None = None
+    text: Text | None = Field(None, description="本条文字（只有一款时）")
+    items: list[Node] = Field(default_factory=list, description="本条所列的项")
+    clauses: list[Clause] = Field(default_factory=list, description="本条有多款时逐款列出")
+
+    _shortcut = model_validator(mode="before")(_text_shortcut)
+
+    @model_validator(mode="after")
+    def _text_or_clauses(self) -> Article:
+        if self.clauses and (self.text is not None or self.items):
+            raise ValueError("条的 text/items 与 clauses 只能二选一")
+        if not self.clauses and self.text is None:
+            raise ValueError("条不能为空：请填写 text 或 clauses")
+        return self
+
+    def all_clauses(self) -> list[Clause]:
+        if self.clauses:
+            return self.clauses
+        return [Clause(text=self.text or "", items=self.items)]
+
+
+class Section(Strict):
+    """节。"""
+
+    key: Key | None = None
+    title: str = Field(min_length=1, description="节名，如「一般规定」")
+    articles: list[Article] = Field(min_length=1)
+
+
+class Chapter(Strict):
+    """章。"""
+
+    key: Key | None = None
+    title: str = Field(min_length=1, description="章名，如「总则」")
+    sections: list[Section] = Field(default_factory=list, description="本章分节时逐节列出")
+    articles: list[Article] = Field(default_factory=list, description="本章不分节时直接列出条")
+
+    @model_validator(mode="after")
+    def _sections_or_articles(self) -> Chapter:
+        if bool(self.sections) == bool(self.articles):
+            raise ValueError("章必须有 articles（条）或 sections（节）之一")
+        return self
+
+
+class Correction(Strict):
+    """勘误：原件提取文字中的错误及其更正。"""
+
+    original: str = Field(min_length=1, description="原文（种子文本中的样子）")
+    corrected: str = Field(description="更正后的文字")
+    reason: str = Field(min_length=1, description="更正理由")
+
+
+class HistoryEntry(Strict):
+    """修订记录一条。"""
+
+    date: dt.date
+    number: str | None = Field(None, description="文号")
+    change: str = Field(min_length=1, description="修订内容")
+
+
+class DocumentBase(Strict):
+    id: str = Field(pattern=ID_PATTERN, description="文件标识：小写字母、数字、连字符，用于网址，如 shiwuhui-rules")
+    title: str = Field(min_length=1, description="文件全称")
+    short_title: str | None = Field(None, description="简称，用于导航和引用")
+    issuer: str = Field(min_length=1, description="制发机关，如 中共X区委员会办公室")
+    category: str = Field(min_length=1, description="所属类别（须在 regulations/compendium.yaml 中列出）")
+    seq: int = Field(ge=1, le=999, description="在汇编中的序号（目录顺序）")
+    source_page: int | None = Field(None, ge=1, description="2019 年版汇编中的页码")
+    status: Status = Field("现行", description="效力状态：现行 / 试行 / 废止 / 待录入")
+    imprint: str | None = Field(None, description="印发行，如「（X年X月X日印）」")
+    issued: dt.date | None = Field(None, description="印发日期")
+    effective: dt.date | None = Field(None, description="施行日期")
+    reviewed: dt.date | None = Field(None, description="最后审核日期")
+    incomplete: bool = Field(False, description="正文不完整（原件缺损）")
+    note: str | None = Field(None, description="编者注，显示在页首")
+    visibility: Literal["internal", "public"] = Field("internal", description="internal：内部资料；public：可公开")
+    corrections: list[Correction] = Field(default_factory=list, description="勘误说明")
+    history: list[HistoryEntry] = Field(default_factory=list, description="修订记录")
+    preamble: list[Text] = Field(default_factory=list, description="正文前的段落（如制定目的）")
+    closing: list[Text] = Field(default_factory=list, description="正文后的段落")
+
+    @field_validator("id")
+    @classmethod
+    def _not_reserved(cls, value: str) -> str:
+        if value in RESERVED_IDS:
+            raise ValueError(f"「{value}」是网站保留名称，不能用作文件标识")
+        return value
+
+    @property
+    def display_title(self) -> str:
+        return self.short_title or self.title
+
+
+class RulesDocument(DocumentBase):
+    """章—节—条—款—项—目结构的规则。"""
+
+    kind: Literal["rules"]
+    article_style: Literal["第一条", "一、"] = Field("第一条", description="条的编号样式")
+    chapters: list[Chapter] = Field(default_factory=list)
+    articles: list[Article] = Field(default_factory=list, description="不分章时直接列出条")
+
+    @model_validator(mode="after")
+    def _chapters_or_articles(self) -> RulesDocument:
+        if bool(self.chapters) == bool(self.articles):
+            raise ValueError("规则必须有 chapters（章）或 articles（条）之一")
+        return self
+
+
+class OutlineDocument(DocumentBase):
+    """一、（一）1.（1）层次的提纲式文件或职责清单。"""
+
+    kind: Literal["outline", "duties"]
+    styles: list[Style] | None = Field(None, description="各层默认编号样式，自上而下；默认 提纲：一、（一）1.（1），职责：1.（1）①")
+    body: list[Node] = Field(min_length=1, description="正文各项")
+
+    def level_styles(self) -> list[str]:
+        if self.styles:
+            return list(self.styles)
+        if self.kind == "outline":
+            return ["一、", "（一）", "1.", "（1）", "①"]
+        return ["1.", "（1）", "①"]
+
+
+class PendingDocument(DocumentBase):
+    """正文尚未录入（或尚未建模）的文件。"""
+
+    kind: Literal["pending"]
+    status: Status = Field("待录入", description="效力状态")
+    source_text: str | None = Field(None, description="原件中残存的文字（流程图、表格被压平后的文本），原样保留供后续建模")
+
+
+Document = Annotated[Union[RulesDocument, OutlineDocument, PendingDocument], Field(discriminator="kind")]
+DOCUMENT = TypeAdapter(Document)
+KINDS = ("rules", "outline", "duties", "pending")
+
+
+class Category(Strict):
+    name: str = Field(min_length=1)
+    description: str | None = None
+
+
+class Compendium(Strict):
+    """汇编本身：标题、版本、制发机关与类别顺序（regulations/compendium.yaml）。"""
+
+    title: str = Field(min_length=1)
+    edition: str = Field(min_length=1, description="版本，如 2019")
+    edition_date: str | None = Field(None, description="封面日期，如 二〇一九年X月")
+    issuer: str = Field(min_length=1)
+    note: str | None = None
+    categories: list[Category] = Field(min_length=1)
+
+
+COMPENDIUM = TypeAdapter(Compendium)
+
+
+
+def all_models() -> list[type[BaseModel]]:
+    """Every model class, for messages that list the allowed fields."""
+    return [Node, Clause, Article, Section, Chapter, Correction, HistoryEntry,
+            RulesDocument, OutlineDocument, PendingDocument, Category, Compendium]

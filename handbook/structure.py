@@ -1,0 +1,156 @@
+"""The numbered view of a document: every element with its derived label and anchors.
+
+Renderers (pages, compendium, plain text) and references all read this view, so
+a number is computed in exactly one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import model
+from .numbering import bare, chapter_label, format_number, section_label
+
+
+@dataclass
+class Element:
+    kind: str  # chapter | section | article | clause | item | paragraph | heading
+    label: str  # derived number as printed: 第十六条, （一）, 1. ; "" when unnumbered
+    anchor: str  # positional anchor: art-16, art-9-item-2, s-2-1 …
+    citation: str  # how a reference names it: 第九条第（二）项
+    loc: tuple  # path of the element in the YAML data (for messages)
+    key: str | None = None
+    title: str | None = None
+    text: str | None = None
+    children: list[Element] = field(default_factory=list)
+
+    @property
+    def anchors(self) -> list[str]:
+        """Anchor ids: the key first (stable across renumbering), then the positional one."""
+        return [self.key, self.anchor] if self.key else [self.anchor]
+
+    @property
+    def id(self) -> str:
+        return self.anchors[0]
+
+    def walk(self):
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+@dataclass
+class Structure:
+    """A document with its numbered body."""
+
+    doc: model.DocumentBase
+    body: list[Element]
+
+    def walk(self):
+        for element in self.body:
+            yield from element.walk()
+
+    def keyed(self) -> dict[str, Element]:
+        return {e.key: e for e in self.walk() if e.key}
+
+
+def build(doc: model.DocumentBase) -> Structure:
+    if isinstance(doc, model.RulesDocument):
+        return Structure(doc, _rules(doc))
+    if isinstance(doc, model.OutlineDocument):
+        return Structure(doc, _nodes(doc.body, ("body",), doc.level_styles(), 0, "s", ""))
+    return Structure(doc, [])
+
+
+def _rules(doc: model.RulesDocument) -> list[Element]:
+    counter = _ArticleCounter(doc.article_style)
+    if doc.articles:
+        return [counter.article(a, ("articles", i)) for i, a in enumerate(doc.articles)]
+    chapters = []
+    for c, chapter in enumerate(doc.chapters, start=1):
+        loc = ("chapters", c - 1)
+        label = chapter_label(c)
+        element = Element("chapter", label, f"ch-{c}", label, loc, chapter.key, chapter.title)
+        if chapter.sections:
+            for s, section in enumerate(chapter.sections, start=1):
+                sloc = loc + ("sections", s - 1)
+                slabel = section_label(s)
+                selement = Element("section", slabel, f"ch-{c}-sec-{s}", label + slabel, sloc,
+                                   section.key, section.title)
+                selement.children = [counter.article(a, sloc + ("articles", i))
+                                     for i, a in enumerate(section.articles)]
+                element.children.append(selement)
+        else:
+            element.children = [counter.article(a, loc + ("articles", i)) for i, a in enumerate(chapter.articles)]
+        chapters.append(element)
+    return chapters
+
+
+class _ArticleCounter:
+    """Articles are numbered continuously across chapters and sections."""
+
+    def __init__(self, style: str):
+        self.style = style
+        self.n = 0
+
+    def article(self, article: model.Article, loc: tuple) -> Element:
+        self.n += 1
+        label = format_number(self.style, self.n)
+        citation = label if self.style == "第一条" else f"第{bare(self.style, self.n)}条"
+        anchor = f"art-{self.n}"
+        element = Element("article", label, anchor, citation, loc, article.key)
+        clauses = article.all_clauses()
+        for k, clause in enumerate(clauses, start=1):
+            cloc = loc + ("clauses", k - 1) if article.clauses else loc
+            ccitation = f"{citation}第{_cn(k)}款" if len(clauses) > 1 else citation
+            items = _nodes(clause.items, cloc + ("items",), ["（一）", "1.", "（1）", "①"], 0,
+                           f"{anchor}-item" if len(clauses) == 1 else f"{anchor}-c{k}-item", ccitation + "第")
+            element.children.append(Element("clause", "", f"{anchor}-c{k}", ccitation, cloc, None, None,
+                                            clause.text, items))
+        return element
+
+
+def _cn(n: int) -> str:
+    from .numbering import chinese_numeral
+    return chinese_numeral(n)
+
+
+_UNIT = {"（一）": "项", "1.": "目", "1、": "目", "（1）": "目", "①": "目"}
+
+
+def _nodes(nodes: list[model.Node], loc: tuple, styles: list[str], depth: int, prefix: str,
+           cite_prefix: str) -> list[Element]:
+    """Number one list of nodes; numbering restarts after an unnumbered heading (h)."""
+    style = styles[min(depth, len(styles) - 1)]
+    out: list[Element] = []
+    n = 0
+    p = 0
+    for i, node in enumerate(nodes):
+        nloc = loc + (i,)
+        if node.kind == "paragraph":
+            p += 1
+            out.append(Element("paragraph", "", f"{prefix}-p{i + 1}", "", nloc, text=node.p))
+            continue
+        if node.kind == "heading":
+            n = 0
+            if node.style:
+                style = node.style
+            out.append(Element("heading", "", f"{prefix}-h{i + 1}", node.h or "", nloc, node.key, node.h))
+            continue
+        n += 1
+        label = format_number(style, n)
+        anchor = f"{prefix}-{n}" if not any(x.kind == "heading" for x in out) else f"{prefix}-{i + 1}"
+        citation = _citation(cite_prefix, style, n)
+        child_styles = [node.style] + styles[depth + 2:] if node.style else styles
+        child_depth = 0 if node.style else depth + 1
+        children = _nodes(node.items, nloc + ("items",), child_styles, child_depth, anchor,
+                          citation + ("第" if cite_prefix.endswith("第") else ""))
+        out.append(Element("item", label, anchor, citation, nloc, node.key, node.title, node.text, children))
+    return out
+
+
+def _citation(prefix: str, style: str, n: int) -> str:
+    if prefix.endswith("第"):  # inside an article: 第九条第（二）项第1目
+        unit = _UNIT.get(style, "项")
+        return f"{prefix}{bare(style, n)}{unit}"
+    return prefix + bare(style, n)
