@@ -1,0 +1,140 @@
+"""Command line of build.py: build, check, serve, test, fill …"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from .errors import HandbookError, Problem
+
+ROOT = Path(__file__).resolve().parent.parent
+
+_ARGPARSE_MESSAGES = [
+    (r"the following arguments are required: (.*)", r"缺少参数：\1"),
+    (r"unrecognized arguments: (.*)", r"无法识别的参数：\1"),
+    (r"argument (\S+): invalid choice: '?([^' ]*)'? \(choose from (.*)\)", r"参数 \1 的取值「\2」无效，可选：\3"),
+    (r"argument (\S+): expected one argument", r"参数 \1 需要一个值"),
+    (r"argument (\S+): invalid (\w+) value: (.*)", r"参数 \1 的值 \3 无效"),
+    (r"argument (\S+): not allowed with argument (\S+)", r"参数 \1 不能与 \2 同时使用"),
+]
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        return super().add_usage(usage, actions, groups, prefix="用法：")
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse speaking Chinese."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _Formatter)
+        kwargs.setdefault("add_help", False)
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "参数"
+        self._optionals.title = "选项"
+        self.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
+
+    def error(self, message: str):
+        for pattern, chinese in _ARGPARSE_MESSAGES:
+            message = re.sub(pattern, chinese, message)
+        self.print_usage(sys.stderr)
+        self.exit(2, f"错误：{message}\n")
+
+
+def build_parser() -> Parser:
+    parser = Parser(prog="python3 build.py", description="区委办公室工作制度汇编：由 regulations/ 下的 YAML 生成手册网站、表格和汇编。")
+    parser.add_argument("--out", type=Path, default=None, help="网站输出目录（默认 site/）")
+    commands = parser.add_subparsers(dest="command", metavar="命令", parser_class=Parser)
+    commands.add_parser("build", help="完整构建网站到 site/（默认命令）").add_argument(
+        "--out", type=Path, default=argparse.SUPPRESS, help="网站输出目录（默认 site/）")
+    check = commands.add_parser("check", help="检查全部 YAML，列出所有问题")
+    check.add_argument("--strict", action="store_true", help="警告也视为失败")
+    serve = commands.add_parser("serve", help="本机实时预览（修改 YAML 或模板后自动刷新）")
+    serve.add_argument("--host", default="127.0.0.1", help="监听地址（默认只监听本机 127.0.0.1）")
+    serve.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
+    test = commands.add_parser("test", help="运行全部测试")
+    test.add_argument("pytest_args", nargs=argparse.REMAINDER, help="传给 pytest 的参数")
+    fill = commands.add_parser("fill", help="填写表格：python3 build.py fill <表格> --data 数据文件", add_help=False)
+    fill.add_argument("fill_args", nargs=argparse.REMAINDER)
+    return parser
+
+
+def print_problems(problems: list[Problem]) -> None:
+    for problem in sorted(problems):
+        print(problem, file=sys.stderr)
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    if problems:
+        print(f"共 {errors} 个错误，{warnings} 个警告。", file=sys.stderr)
+
+
+def command_check(args) -> int:
+    from .sources import load_handbook
+
+    handbook, problems = load_handbook(ROOT)
+    print_problems(problems)
+    failed = handbook is None or (args.strict and problems)
+    if not failed:
+        print(f"检查通过：{len(handbook.structures)} 个文件。")
+    return 1 if failed else 0
+
+
+def command_build(args) -> int:
+    from .site import build_site
+
+    out = (args.out or ROOT / "site")
+    started = time.perf_counter()
+    try:
+        handbook = build_site(ROOT, out)
+    except HandbookError as error:
+        print_problems(error.problems)
+        print(f"构建失败，{out} 保持不变。", file=sys.stderr)
+        return 1
+    seconds = time.perf_counter() - started
+    print(f"构建完成：{len(handbook.structures)} 个文件 → {out}（{seconds:.1f} 秒）")
+    return 0
+
+
+def command_serve(args) -> int:
+    from .serve import serve
+
+    return serve(ROOT, args.host, args.port)
+
+
+def command_test(args) -> int:
+    extra = [a for a in args.pytest_args if a != "--"]
+    result = subprocess.run([sys.executable, "-m", "pytest", str(ROOT / "tests"), *extra], cwd=ROOT)
+    if result.returncode == 5:
+        print("错误：没有收集到任何测试。", file=sys.stderr)
+        return 1
+    return result.returncode
+
+
+def command_fill(args) -> int:
+    from .forms.cli import main as fill_main
+
+    return fill_main(args.fill_args)
+
+
+COMMANDS = {
+    None: command_build,
+    "build": command_build,
+    "check": command_check,
+    "serve": command_serve,
+    "test": command_test,
+    "fill": command_fill,
+}
+
+
+def main(argv: list[str]) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except KeyboardInterrupt:
+        print("\n已中断。", file=sys.stderr)
+        return 130

@@ -1,0 +1,213 @@
+"""Documents as Markdown pages for the handbook site.
+
+Structure (chapters, articles, outline headings) becomes Markdown headings so the
+table of contents, permalinks and search sections follow it; running text is
+written as escaped HTML so nothing an editor types is ever interpreted.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup, escape
+
+from .. import model
+from ..refs import Index, Ref, split
+from ..sources import Handbook
+from ..structure import Element, Structure
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~])")
+
+
+def md_escape(text: str) -> str:
+    """Text safe inside a Markdown heading or link label: nothing in it is markup."""
+    text = str(escape(text))  # & < > " ' as entities
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def one_line(text: str) -> str:
+    # YAML block scalars may wrap long Chinese lines; Chinese joins lines without spaces
+    return re.sub(r"\s*\n\s*", "", text.strip())
+
+
+@dataclass
+class PageContext:
+    """What a page renderer needs to resolve references from one document."""
+
+    index: Index
+    doc_id: str
+
+    def href(self, ref: Ref) -> str | None:
+        target = self.index.resolve(ref, self.doc_id)
+        if target is None:
+            return None
+        page = "" if target.doc_id == self.doc_id else Path(target.page).with_suffix(".html").as_posix()
+        return page + (f"#{target.anchor}" if target.anchor else "")
+
+    def html(self, text: str | None) -> Markup:
+        """Escaped HTML of running text, with references as links."""
+        out = []
+        for part in split(one_line(text or "")):
+            if isinstance(part, Ref):
+                words = escape(self.index.words(part, self.doc_id))
+                href = self.href(part)
+                out.append(Markup(f'<a class="ref" href="{escape(href)}">{words}</a>') if href else words)
+            else:
+                out.append(escape(part))
+        return Markup("").join(out)
+
+
+def _anchor_spans(element: Element, skip: str | None = None) -> Markup:
+    return Markup("").join(Markup(f'<span class="anchor" id="{a}"></span>') for a in element.anchors if a != skip)
+
+
+def _heading(level: int, text: str, element: Element, classes: str = "") -> str:
+    attrs = f"#{element.id}" + (f" .{classes}" if classes else "")
+    return f"{'#' * level} {text} {{ {attrs} }}\n"
+
+
+def _extra_anchors(element: Element) -> str:
+    spans = _anchor_spans(element, skip=element.id)
+    return f"{spans}\n" if spans else ""
+
+
+def _permalink(element: Element) -> Markup:
+    return Markup(f'<a class="permalink" href="#{element.id}" title="永久链接">¶</a>')
+
+
+def _block(tag_class: str, element: Element, inner: Markup) -> str:
+    return f'<p class="{tag_class}" id="{element.id}">{_anchor_spans(element, element.id)}{inner}{_permalink(element)}</p>\n'
+
+
+def render_items(items: list[Element], ctx: PageContext, depth: int) -> list[str]:
+    blocks = []
+    for element in items:
+        if element.kind == "paragraph":
+            blocks.append(f'<p class="para depth-{depth}">{ctx.html(element.text)}</p>\n')
+            continue
+        if element.kind == "heading":
+            blocks.append(_block(f"subheading depth-{depth}", element, Markup(escape(element.title or ""))))
+            blocks += render_items(element.children, ctx, depth)
+            continue
+        inner = Markup(f'<span class="num">{escape(element.label)}</span>')
+        if element.title:
+            inner += Markup(f'<span class="item-title">{ctx.html(element.title)}</span>')
+        inner += ctx.html(element.text)
+        blocks.append(_block(f"item depth-{depth}", element, inner))
+        blocks += render_items(element.children, ctx, depth + 1)
+    return blocks
+
+
+def render_article(element: Element, ctx: PageContext, level: int) -> list[str]:
+    first, *rest = element.children
+    blocks = [_heading(level, md_escape(element.label), element, "article"),
+              f'<p class="art-text">{_extra_anchors(element).strip()}{ctx.html(first.text)}</p>\n']
+    blocks += render_items(first.children, ctx, 1)
+    for clause in rest:
+        blocks.append(_block("clause", clause, ctx.html(clause.text)))
+        blocks += render_items(clause.children, ctx, 1)
+    return blocks
+
+
+def render_rules(structure: Structure, ctx: PageContext) -> list[str]:
+    blocks: list[str] = []
+    for element in structure.body:
+        if element.kind == "article":
+            blocks += render_article(element, ctx, 2)
+            continue
+        blocks.append(_heading(2, md_escape(f"{element.label} {element.title}"), element, "chapter"))
+        blocks.append(_extra_anchors(element))
+        for child in element.children:
+            if child.kind == "section":
+                blocks.append(_heading(3, md_escape(f"{child.label} {child.title}"), child, "section"))
+                blocks.append(_extra_anchors(child))
+                for article in child.children:
+                    blocks += render_article(article, ctx, 4)
+            else:
+                blocks += render_article(child, ctx, 3)
+    return blocks
+
+
+def render_outline(elements: list[Element], ctx: PageContext, level: int = 2) -> list[str]:
+    """Titled items at the top two levels become headings; everything else is running text."""
+    blocks: list[str] = []
+    for element in elements:
+        if element.kind == "heading" and level <= 3:
+            blocks.append(_heading(level, md_escape(element.title or ""), element, "outline"))
+            blocks.append(_extra_anchors(element))
+            continue
+        if element.kind == "item" and element.title and level <= 3:
+            blocks.append(_heading(level, md_escape(element.label) + md_escape(one_line(element.title)),
+                                   element, "outline"))
+            blocks.append(_extra_anchors(element))
+            if element.text:
+                blocks.append(f'<p class="item-text">{ctx.html(element.text)}</p>\n')
+            blocks += render_outline(element.children, ctx, level + 1)
+            continue
+        blocks += render_items([element], ctx, max(level - 2, 0))
+    return blocks
+
+
+def render_body(structure: Structure, ctx: PageContext) -> str:
+    if isinstance(structure.doc, model.RulesDocument):
+        blocks = render_rules(structure, ctx)
+    else:
+        blocks = render_outline(structure.body, ctx)
+    return "\n".join(b for b in blocks if b.strip())
+
+
+def _environment(templates: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates)),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,  # the output is Markdown; values are escaped explicitly with |md or |html
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["md"] = md_escape
+    env.filters["html"] = escape
+    return env
+
+
+def nav_title(doc: model.DocumentBase) -> str:
+    """Title for navigation: the short title, or the full title without the issuing office."""
+    if doc.short_title:
+        return doc.short_title
+    return re.sub(r"^(中共)?X区委(员会)?(办公室)?", "", doc.title) or doc.title
+
+
+class PageRenderer:
+    """Renders the Markdown of every page of the handbook from templates/pages/."""
+
+    def __init__(self, handbook: Handbook, templates: Path):
+        self.handbook = handbook
+        self.env = _environment(templates)
+
+    def document(self, structure: Structure) -> str:
+        doc = structure.doc
+        ctx = PageContext(self.handbook.index, doc.id)
+        kind = doc.kind
+        template = self.env.get_template(f"{kind}.md.j2" if kind == "pending" else "document.md.j2")
+        return template.render(
+            doc=doc,
+            nav_title=nav_title(doc),
+            category=self._category(doc),
+            body=render_body(structure, ctx),
+            preamble=[ctx.html(p) for p in doc.preamble],
+            closing=[ctx.html(p) for p in doc.closing],
+            compendium=self.handbook.compendium,
+        )
+
+    def home(self) -> str:
+        return self.env.get_template("index.md.j2").render(
+            compendium=self.handbook.compendium,
+            groups=self.handbook.by_category(),
+            nav_title=nav_title,
+        )
+
+    def _category(self, doc: model.DocumentBase) -> model.Category | None:
+        return next((c for c in self.handbook.compendium.categories if c.name == doc.category), None)

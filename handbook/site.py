@@ -1,0 +1,158 @@
+"""Write the handbook as plain Markdown plus assets, then let MkDocs turn it into a site.
+
+Nothing here uses MkDocs internals: MkDocs is run as a program on a generated
+config that inherits the project's mkdocs.yml, so another engine that reads
+mkdocs.yml can take its place.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .errors import HandbookError, Problem
+from .render.pages import PageRenderer, nav_title
+from .sources import Handbook, load_handbook
+
+# Folders of assets/ that belong in the site (fonts and font configs are for rendering only)
+SITE_ASSETS = ("stylesheets", "javascripts", "vendor", "images")
+
+
+@dataclass
+class Generated:
+    """The Markdown tree written for MkDocs."""
+
+    docs_dir: Path
+    config: Path
+    files: dict[str, str] = field(default_factory=dict)  # relative path → content
+
+
+def generate_pages(handbook: Handbook, root: Path) -> dict[str, str]:
+    renderer = PageRenderer(handbook, root / "templates" / "pages")
+    pages = {"index.md": renderer.home()}
+    for structure in handbook.structures:
+        pages[f"{structure.doc.id}.md"] = renderer.document(structure)
+    return pages
+
+
+def navigation(handbook: Handbook) -> list:
+    nav: list = [{"首页": "index.md"}]
+    for category, entries in handbook.by_category():
+        if entries:
+            nav.append({category.name: [{nav_title(s.doc): f"{s.doc.id}.md"} for s in entries]})
+    extra = [s for s in handbook.structures if s.doc.seq is None]
+    if extra:
+        nav.append({"附图": [{nav_title(s.doc): f"{s.doc.id}.md"} for s in extra]})
+    return nav
+
+
+def write_tree(target: Path, files: dict[str, str | bytes]) -> None:
+    """Write files under target, touching only those whose content changed, and drop stale ones."""
+    target.mkdir(parents=True, exist_ok=True)
+    wanted = {target / name for name in files}
+    for name, content in files.items():
+        path = target / name
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        if path.exists() and path.read_bytes() == data:
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    for path in sorted(target.rglob("*"), reverse=True):
+        if path.is_file() and path not in wanted:
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+
+
+def asset_files(root: Path) -> dict[str, bytes]:
+    files = {}
+    for folder in SITE_ASSETS:
+        base = root / "assets" / folder
+        for path in sorted(base.rglob("*")) if base.is_dir() else []:
+            if path.is_file():
+                files[f"assets/{folder}/{path.relative_to(base).as_posix()}"] = path.read_bytes()
+    return files
+
+
+def write_sources(handbook: Handbook, root: Path, build_dir: Path) -> Generated:
+    """Write build/docs (Markdown + assets), build/overrides and build/mkdocs.yml."""
+    files: dict = generate_pages(handbook, root)
+    files.update(asset_files(root))
+    docs_dir = build_dir / "docs"
+    write_tree(docs_dir, files)
+    overrides = root / "overrides"
+    if overrides.is_dir():
+        write_tree(build_dir / "overrides",
+                   {p.relative_to(overrides).as_posix(): p.read_bytes() for p in overrides.rglob("*") if p.is_file()})
+    config = build_dir / "mkdocs.yml"
+    inherit = os.path.relpath(root / "mkdocs.yml", build_dir)
+    text = yaml.safe_dump({"INHERIT": inherit, "docs_dir": "docs", "nav": navigation(handbook)},
+                          allow_unicode=True, sort_keys=False)
+    write_tree_file(config, "# 由 build.py 生成，请勿手工修改\n" + text)
+    return Generated(docs_dir, config, files)
+
+
+def write_tree_file(path: Path, text: str) -> None:
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+
+
+def run_mkdocs(config: Path, site_dir: Path) -> None:
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", str(config), "-d", str(site_dir)],
+        capture_output=True, text=True, env=env,
+    )
+    if result.returncode != 0:
+        output = (result.stderr + result.stdout).strip()
+        raise HandbookError([Problem(str(config), 1, 1, f"MkDocs 构建失败：\n{output}")])
+
+
+def load_or_raise(root: Path) -> tuple[Handbook, list[Problem]]:
+    handbook, problems = load_handbook(root)
+    if handbook is None:
+        raise HandbookError(problems)
+    return handbook, problems
+
+
+def build_site(root: Path, out: Path, *, build_dir: Path | None = None, extra_steps=()) -> Handbook:
+    """Full build into `out`, replaced only when everything succeeded.
+
+    extra_steps are callables (handbook, site_dir) run after MkDocs, before the
+    swap, e.g. writing downloads; a failure in any of them leaves `out` untouched.
+    """
+    handbook, _ = load_or_raise(root)
+    build_dir = build_dir or root / "build"
+    generated = write_sources(handbook, root, build_dir)
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = out.parent / f".{out.name}.tmp-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        run_mkdocs(generated.config, staging)
+        for step in extra_steps:
+            step(handbook, staging)
+        replace_dir(staging, out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return handbook
+
+
+def replace_dir(new: Path, old: Path) -> None:
+    """Put new in place of old with two renames, so old is complete until the last moment."""
+    backup = old.parent / f".{old.name}.old-{os.getpid()}"
+    if old.exists():
+        old.rename(backup)
+    try:
+        new.rename(old)
+    except BaseException:
+        if backup.exists():
+            backup.rename(old)
+        raise
+    shutil.rmtree(backup, ignore_errors=True)

@@ -1,0 +1,87 @@
+"""Load every source of the handbook: the compendium file and each regulation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import model, structure
+from .errors import Problem
+from .load import Source, parse_yaml, validate
+from .refs import Index
+
+COMPENDIUM_FILE = "compendium.yaml"
+
+
+@dataclass
+class Handbook:
+    root: Path
+    compendium: model.Compendium
+    structures: list[structure.Structure]  # in compendium order
+    sources: dict[str, Source] = field(default_factory=dict)  # doc id → its YAML source
+    index: Index = None  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        self.index = Index(self.structures)
+
+    @property
+    def documents(self) -> list[model.DocumentBase]:
+        return [s.doc for s in self.structures]
+
+    def by_category(self) -> list[tuple[model.Category, list[structure.Structure]]]:
+        return [(c, [s for s in self.structures if s.doc.category == c.name and s.doc.seq is not None])
+                for c in self.compendium.categories]
+
+
+def regulation_files(root: Path) -> list[Path]:
+    folder = root / "regulations"
+    return sorted(p for p in folder.glob("*.yaml")
+                  if p.name != COMPENDIUM_FILE and not p.name.startswith((".", "_")))
+
+
+def load_documents(root: Path) -> tuple[list[tuple[Source, model.DocumentBase]], list[Problem]]:
+    problems: list[Problem] = []
+    loaded = []
+    for path in regulation_files(root):
+        source, found = parse_yaml(path, root)
+        if not found:
+            doc, found = validate(source, model.DOCUMENT)
+            if doc is not None:
+                loaded.append((source, doc))
+        problems += found
+    return loaded, problems
+
+
+def load_compendium(root: Path) -> tuple[Source | None, model.Compendium | None, list[Problem]]:
+    path = root / "regulations" / COMPENDIUM_FILE
+    source, problems = parse_yaml(path, root)
+    if problems:
+        return source, None, problems
+    compendium, problems = validate(source, model.COMPENDIUM)
+    return source, compendium, problems
+
+
+def sort_key(doc: model.DocumentBase) -> tuple:
+    # TOC entries by their number; documents outside the TOC after them
+    return (doc.seq is None, doc.seq or 0, doc.id)
+
+
+def load_handbook(root: Path) -> tuple[Handbook | None, list[Problem]]:
+    """Load and validate everything; the handbook is None when any error was found."""
+    from .validate import check_documents, check_handbook
+
+    comp_source, compendium, problems = load_compendium(root)
+    loaded, doc_problems = load_documents(root)
+    problems += doc_problems
+    if compendium is None:
+        return None, problems
+    problems += check_documents(loaded, compendium, comp_source)
+    if any(p.severity == "error" for p in problems):
+        return None, problems
+    loaded.sort(key=lambda pair: sort_key(pair[1]))
+    handbook = Handbook(root, compendium, [structure.build(doc) for _, doc in loaded],
+                        {doc.id: source for source, doc in loaded})
+    problems += check_handbook(handbook)
+    if any(p.severity == "error" for p in problems):
+        return None, problems
+    return handbook, problems
