@@ -238,23 +238,6 @@ def _show(value: Any) -> str:
 
 
 def _known_fields(source: Source, parent: Path_) -> list[str]:
-    """Field names allowed at parent, from the model (best effort: searches every model class)."""
-    from . import model
+    from .model import fields_at
 
-    data = source.data
-    for part in parent:
-        try:
-            data = data[part]
-        except (KeyError, IndexError, TypeError):
-            return []
-    if not isinstance(data, dict):
-        return []
-    present = set(data)
-    best: list[str] = []
-    best_score = -1
-    for cls in model.all_models():
-        names = list(cls.model_fields)
-        score = len(present & set(names))
-        if score > best_score:
-            best, best_score = names, score
-    return best
+    return fields_at(source.data, parent)

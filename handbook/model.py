@@ -7,7 +7,7 @@ from these classes; descriptions are written for editors, in Chinese.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal, Union, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
 
@@ -239,7 +239,36 @@ COMPENDIUM = TypeAdapter(Compendium)
 
 
 
-def all_models() -> list[type[BaseModel]]:
-    """Every model class, for messages that list the allowed fields."""
-    return [Node, Clause, Article, Section, Chapter, Correction, HistoryEntry,
-            RulesDocument, OutlineDocument, PendingDocument, Category, Compendium]
+def root_class(data: Any) -> type[BaseModel] | None:
+    """The model class a top-level YAML mapping is validated against."""
+    if not isinstance(data, dict):
+        return None
+    if "categories" in data:
+        return Compendium
+    for cls in get_args(get_args(Document)[0]):
+        if data.get("kind") in get_args(cls.model_fields["kind"].annotation):
+            return cls
+    return None
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _model_in(arg)
+        if found:
+            return found
+    return None
+
+
+def fields_at(data: Any, loc: tuple) -> list[str]:
+    """Field names allowed at a location in a document's data (for 'did you mean' hints)."""
+    cls = root_class(data)
+    for part in loc:
+        if cls is None:
+            return []
+        if isinstance(part, int):
+            continue
+        field = cls.model_fields.get(part)
+        cls = _model_in(field.annotation) if field else None
+    return list(cls.model_fields) if cls else []

@@ -16,7 +16,7 @@ COMPENDIUM_FILE = "compendium.yaml"
 @dataclass
 class Handbook:
     root: Path
-    compendium: model.Compendium
+    compendium: model.Compendium | None
     structures: list[structure.Structure]  # in compendium order
     sources: dict[str, Source] = field(default_factory=dict)  # doc id → its YAML source
     index: Index = None  # type: ignore[assignment]
@@ -67,21 +67,17 @@ def sort_key(doc: model.DocumentBase) -> tuple:
 
 
 def load_handbook(root: Path) -> tuple[Handbook | None, list[Problem]]:
-    """Load and validate everything; the handbook is None when any error was found."""
+    """Load and validate everything, reporting every problem; the handbook is None on any error."""
     from .validate import check_documents, check_handbook
 
     comp_source, compendium, problems = load_compendium(root)
     loaded, doc_problems = load_documents(root)
     problems += doc_problems
-    if compendium is None:
-        return None, problems
     problems += check_documents(loaded, compendium, comp_source)
-    if any(p.severity == "error" for p in problems):
-        return None, problems
     loaded.sort(key=lambda pair: sort_key(pair[1]))
-    handbook = Handbook(root, compendium, [structure.build(doc) for _, doc in loaded],
-                        {doc.id: source for source, doc in loaded})
-    problems += check_handbook(handbook)
-    if any(p.severity == "error" for p in problems):
+    pairs = [(source, structure.build(doc)) for source, doc in loaded]
+    handbook = Handbook(root, compendium, [s for _, s in pairs], {s.doc.id: src for src, s in pairs})
+    problems += check_handbook(handbook.index, pairs)
+    if compendium is None or any(p.severity == "error" for p in problems):
         return None, problems
     return handbook, problems

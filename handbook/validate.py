@@ -7,15 +7,15 @@ from typing import Any, Iterator
 from . import model
 from .errors import Problem
 from .load import Source
-from .refs import REF, refs_in
-from .sources import Handbook
+from .refs import REF, Index, refs_in
+from .structure import Structure
 
 
-def check_documents(loaded: list[tuple[Source, model.DocumentBase]], compendium: model.Compendium,
+def check_documents(loaded: list[tuple[Source, model.DocumentBase]], compendium: model.Compendium | None,
                     comp_source: Source | None) -> list[Problem]:
     problems: list[Problem] = []
-    problems += _unique_names(compendium, comp_source)
-    categories = {c.name for c in compendium.categories}
+    if compendium is not None:
+        problems += _unique_names(compendium, comp_source)
     seen_ids: dict[str, Source] = {}
     seen_seq: dict[int, Source] = {}
     for source, doc in loaded:
@@ -29,7 +29,7 @@ def check_documents(loaded: list[tuple[Source, model.DocumentBase]], compendium:
             if doc.seq in seen_seq:
                 problems.append(source.problem(("seq",), f"序号 {doc.seq} 与 {seen_seq[doc.seq].shown} 重复"))
             seen_seq.setdefault(doc.seq, source)
-        if doc.category not in categories:
+        if compendium is not None and doc.category not in {c.name for c in compendium.categories}:
             problems.append(source.problem(("category",), f"类别「{doc.category}」不在汇编的类别中",
                                            hint="可用类别：" + "、".join(c.name for c in compendium.categories)))
     return problems
@@ -45,16 +45,15 @@ def _unique_names(compendium: model.Compendium, source: Source | None) -> list[P
     return problems
 
 
-def check_handbook(handbook: Handbook) -> list[Problem]:
+def check_handbook(index: Index, pairs: list[tuple[Source, Structure]]) -> list[Problem]:
     problems: list[Problem] = []
-    for structure in handbook.structures:
-        source = handbook.sources[structure.doc.id]
+    for source, structure in pairs:
         problems += _unique_keys(structure, source)
-        problems += _references(handbook, structure.doc.id, source)
+        problems += _references(index, structure.doc.id, source)
     return problems
 
 
-def _unique_keys(structure, source: Source) -> list[Problem]:
+def _unique_keys(structure: Structure, source: Source) -> list[Problem]:
     problems = []
     first: dict[str, tuple] = {}
     for element in structure.walk():
@@ -80,21 +79,21 @@ def strings(data: Any, loc: tuple = ()) -> Iterator[tuple[tuple, str]]:
             yield from strings(value, loc + (i,))
 
 
-def _references(handbook: Handbook, doc_id: str, source: Source) -> list[Problem]:
+def _references(index: Index, doc_id: str, source: Source) -> list[Problem]:
     problems = []
     for loc, text in strings(source.data):
         for ref in refs_in(text):
-            if handbook.index.resolve(ref, doc_id) is None:
+            if index.resolve(ref, doc_id) is None:
                 problems.append(source.problem(loc, f"引用「[[{ref.target}]]」找不到目标",
-                                               hint=_ref_hint(handbook, ref.target)))
+                                               hint=_ref_hint(index, ref.target)))
         if "[[" in text and text.count("[[") != len(REF.findall(text)):
             problems.append(source.problem(loc, "有未闭合或格式不对的引用「[[」",
                                            hint="引用写作 [[键]]、[[文件id#键]] 或 [[目标|显示文字]]"))
     return problems
 
 
-def _ref_hint(handbook: Handbook, target: str) -> str:
+def _ref_hint(index: Index, target: str) -> str:
     doc_id, _, key = target.partition("#")
-    if key and doc_id not in handbook.index.structures:
+    if key and doc_id not in index.structures:
         return f"没有 id 为「{doc_id}」的文件"
     return "引用写作 [[键]]（本文件）、[[文件id]] 或 [[文件id#键]]；键需在目标处用 key: 定义"

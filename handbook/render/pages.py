@@ -65,17 +65,13 @@ def _anchor_spans(element: Element, skip: str | None = None) -> Markup:
 
 
 def _heading(level: int, text: str, element: Element, classes: str = "") -> str:
+    """A Markdown heading whose id is the element's key (or position); other anchors ride inside it."""
     attrs = f"#{element.id}" + (f" .{classes}" if classes else "")
-    return f"{'#' * level} {text} {{ {attrs} }}\n"
-
-
-def _extra_anchors(element: Element) -> str:
-    spans = _anchor_spans(element, skip=element.id)
-    return f"{spans}\n" if spans else ""
+    return f"{'#' * level} {_anchor_spans(element, skip=element.id)}{text} {{ {attrs} }}\n"
 
 
 def _permalink(element: Element) -> Markup:
-    return Markup(f'<a class="permalink" href="#{element.id}" title="永久链接">¶</a>')
+    return Markup(f'<a class="headerlink item-link" href="#{element.id}" title="永久链接" aria-label="永久链接"></a>')
 
 
 def _block(tag_class: str, element: Element, inner: Markup) -> str:
@@ -104,7 +100,7 @@ def render_items(items: list[Element], ctx: PageContext, depth: int) -> list[str
 def render_article(element: Element, ctx: PageContext, level: int) -> list[str]:
     first, *rest = element.children
     blocks = [_heading(level, md_escape(element.label), element, "article"),
-              f'<p class="art-text">{_extra_anchors(element).strip()}{ctx.html(first.text)}</p>\n']
+              f'<p class="art-text">{ctx.html(first.text)}</p>\n']
     blocks += render_items(first.children, ctx, 1)
     for clause in rest:
         blocks.append(_block("clause", clause, ctx.html(clause.text)))
@@ -119,11 +115,9 @@ def render_rules(structure: Structure, ctx: PageContext) -> list[str]:
             blocks += render_article(element, ctx, 2)
             continue
         blocks.append(_heading(2, md_escape(f"{element.label} {element.title}"), element, "chapter"))
-        blocks.append(_extra_anchors(element))
         for child in element.children:
             if child.kind == "section":
                 blocks.append(_heading(3, md_escape(f"{child.label} {child.title}"), child, "section"))
-                blocks.append(_extra_anchors(child))
                 for article in child.children:
                     blocks += render_article(article, ctx, 4)
             else:
@@ -137,12 +131,10 @@ def render_outline(elements: list[Element], ctx: PageContext, level: int = 2) ->
     for element in elements:
         if element.kind == "heading" and level <= 3:
             blocks.append(_heading(level, md_escape(element.title or ""), element, "outline"))
-            blocks.append(_extra_anchors(element))
             continue
         if element.kind == "item" and element.title and level <= 3:
             blocks.append(_heading(level, md_escape(element.label) + md_escape(one_line(element.title)),
                                    element, "outline"))
-            blocks.append(_extra_anchors(element))
             if element.text:
                 blocks.append(f'<p class="item-text">{ctx.html(element.text)}</p>\n')
             blocks += render_outline(element.children, ctx, level + 1)

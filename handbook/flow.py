@@ -1,0 +1,205 @@
+"""The `flow` document kind: a flowchart as data (nodes, edges, optional lanes).
+
+The schema lives in the pydantic classes below; `check` adds what a schema
+cannot say (every edge names a node, every node is reachable from a start …),
+pointing each problem at file:line:column.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pydantic import Field, field_validator
+
+from .errors import Problem
+from .load import Source
+from .model import KEY_PATTERN, DocumentBase, Strict
+from .refs import REF, Index, Ref
+
+NodeKind = Literal["start", "end", "step", "decision", "document", "subprocess"]
+NODE_KINDS: dict[str, str] = {
+    "start": "开始", "end": "结束", "step": "步骤", "decision": "判断", "document": "文件", "subprocess": "子流程",
+}
+
+
+class FlowNode(Strict):
+    """流程图中的一个框。"""
+
+    id: str = Field(pattern=KEY_PATTERN, description="框的标识：小写字母开头，只含小写字母、数字和连字符，如 sign-in")
+    label: str = Field(min_length=1, description="框中文字（照原件录入，不必手工换行）")
+    kind: NodeKind = Field("step", description="框的类型：start 开始 / end 结束 / step 步骤 / decision 判断 / document 文件 / subprocess 子流程")
+    lane: str | None = Field(None, description="负责的科室或领导（泳道），如 秘书一室；须在 lanes 中列出")
+    link: str | None = Field(None, description="点击框时跳转的目标，用引用写法：[[文件id#键]]、[[文件id]]（另一流程图或表格所在文件）")
+
+    @field_validator("label")
+    @classmethod
+    def _no_reference_in_label(cls, value: str) -> str:
+        if "[[" in value:
+            raise ValueError("框中文字不能写引用「[[…]]」，跳转目标请写在 link 中")
+        return value
+
+    @field_validator("link")
+    @classmethod
+    def _one_reference(cls, value: str | None) -> str | None:
+        if value is not None and not REF.fullmatch(value.strip()):
+            raise ValueError(f"link「{value}」应写成一个引用，如 [[supervision-rules#supervision-procedure]]")
+        return value
+
+
+class FlowEdge(Strict):
+    """一条箭头：从一个框指向另一个框。"""
+
+    from_: str = Field(alias="from", description="起点框的 id")
+    to: str = Field(description="终点框的 id")
+    label: str | None = Field(None, min_length=1, description="箭头上的文字，如 以区委名义行文、是、否")
+
+
+class FlowDocument(DocumentBase):
+    """流程图：由框（nodes）和箭头（edges）组成，自上而下绘制。"""
+
+    kind: Literal["flow"]
+    parent: str | None = Field(None, pattern=KEY_PATTERN, description="本图所属文件的 id（图是某文件所规定程序的示意时填写）")
+    direction: Literal["down", "right"] = Field("down", description="绘制方向：down 自上而下（默认），right 从左到右")
+    lanes: list[str] = Field(default_factory=list, description="泳道（负责的科室或领导）及其先后顺序")
+    nodes: list[FlowNode] = Field(min_length=1, description="流程图中的框，按办理顺序列出")
+    edges: list[FlowEdge] = Field(default_factory=list, description="箭头")
+    source_text: str | None = Field(None, description="原件中被压平的流程图文字，原样保留以便核对")
+
+    def node(self, node_id: str) -> FlowNode | None:
+        return next((n for n in self.nodes if n.id == node_id), None)
+
+
+def check(doc: FlowDocument, source: Source) -> list[Problem]:
+    """Problems a schema cannot find: duplicate ids, unknown nodes in edges, no start, unreachable nodes, lanes."""
+    problems = _duplicates(doc, source)
+    ids = {n.id for n in doc.nodes}
+    for i, edge in enumerate(doc.edges):
+        for end, name in ((edge.from_, "from"), (edge.to, "to")):
+            if end not in ids:
+                problems.append(source.problem(("edges", i, name), f"箭头的{'起点' if name == 'from' else '终点'}「{end}」不是本图中的框",
+                                               hint=_close_id(end, ids)))
+    starts = [n for n in doc.nodes if n.kind == "start"]
+    if not starts:
+        problems.append(source.problem(("nodes",), "流程图没有开始框（kind: start）", key=True,
+                                       hint="把第一个框的 kind 设为 start"))
+    else:
+        reached = reachable(doc)
+        for i, node in enumerate(doc.nodes):
+            if node.id not in reached:
+                problems.append(source.problem(("nodes", i, "id"), f"框「{node.id}」从开始框出发无法到达",
+                                               hint="添加一条指向它的箭头（edges），或删除这个框"))
+    problems += _lanes(doc, source)
+    for i, node in enumerate(doc.nodes):
+        if node.kind == "end" and any(e.from_ == node.id for e in doc.edges):
+            problems.append(source.problem(("nodes", i, "kind"), f"结束框「{node.id}」不应再有向外的箭头", severity="warning"))
+        if node.kind == "decision" and sum(e.from_ == node.id for e in doc.edges) < 2:
+            problems.append(source.problem(("nodes", i, "kind"), f"判断框「{node.id}」应至少有两条向外的箭头", severity="warning"))
+    return problems
+
+
+def _duplicates(doc: FlowDocument, source: Source) -> list[Problem]:
+    problems = []
+    first: dict[str, int] = {}
+    for i, node in enumerate(doc.nodes):
+        if node.id in first:
+            line, _ = source.where(("nodes", first[node.id], "id"))
+            problems.append(source.problem(("nodes", i, "id"), f"框的 id「{node.id}」重复（第 {line} 行已使用）"))
+        first.setdefault(node.id, i)
+    return problems
+
+
+def _lanes(doc: FlowDocument, source: Source) -> list[Problem]:
+    problems = []
+    seen: set[str] = set()
+    for i, lane in enumerate(doc.lanes):
+        if lane in seen:
+            problems.append(source.problem(("lanes", i), f"泳道「{lane}」重复"))
+        seen.add(lane)
+    for i, node in enumerate(doc.nodes):
+        if node.lane is not None and doc.lanes and node.lane not in seen:
+            problems.append(source.problem(("nodes", i, "lane"), f"泳道「{node.lane}」不在 lanes 中",
+                                           hint="可用泳道：" + "、".join(doc.lanes)))
+    return problems
+
+
+def _close_id(name: str, ids: set[str]) -> str | None:
+    import difflib
+
+    close = difflib.get_close_matches(name, sorted(ids), n=1)
+    return f"是否应为「{close[0]}」？" if close else None
+
+
+def reachable(doc: FlowDocument) -> set[str]:
+    """Ids of the nodes reachable from any start node along the edges."""
+    following: dict[str, list[str]] = {}
+    for edge in doc.edges:
+        following.setdefault(edge.from_, []).append(edge.to)
+    queue = deque(n.id for n in doc.nodes if n.kind == "start")
+    seen = set(queue)
+    while queue:
+        for nxt in following.get(queue.popleft(), []):
+            if nxt not in seen:
+                seen.add(nxt)
+                queue.append(nxt)
+    return seen
+
+
+def check_links(doc: FlowDocument, source: Source, index: Index) -> list[Problem]:
+    """Every node link and the parent must name an existing document (and key)."""
+    problems = []
+    for i, node in enumerate(doc.nodes):
+        ref = link_ref(node)
+        if ref is not None and index.resolve(ref, doc.id) is None:
+            problems.append(source.problem(("nodes", i, "link"), f"框「{node.id}」的跳转目标「{node.link}」找不到",
+                                           hint="写作 [[文件id#键]] 或 [[文件id]]；键需在目标处用 key: 定义"))
+    if doc.parent is not None and doc.parent not in index.structures:
+        problems.append(source.problem(("parent",), f"所属文件「{doc.parent}」不存在"))
+    return problems
+
+
+def link_ref(node: FlowNode) -> Ref | None:
+    if node.link is None:
+        return None
+    match = REF.fullmatch(node.link.strip())
+    return Ref(match.group(1).strip(), match.group(2)) if match else None
+
+
+def link_href(node: FlowNode, index: Index | None = None, here: str = "") -> str | None:
+    """The node's link as a page-relative URL (./doc.html#anchor), for flat site pages."""
+    ref = link_ref(node)
+    if ref is None:
+        return None
+    if index is not None:
+        target = index.resolve(ref, here)
+        if target is None:
+            return None
+        page, anchor = target.page.removesuffix(".md"), target.anchor
+    else:
+        page, _, anchor = ref.target.partition("#")
+    return f"./{page}.html" + (f"#{anchor}" if anchor else "")
+
+
+@dataclass
+class Step:
+    """One node as a line of the text list under the diagram."""
+
+    number: int
+    node: FlowNode
+    href: str | None
+    link_words: str | None  # what the link points at, in words (《…》第八条)
+    next: list[tuple[str | None, int]] = field(default_factory=list)  # (edge label, step number)
+
+
+def steps(doc: FlowDocument, index: Index | None = None) -> list[Step]:
+    """The nodes in reading order (as listed), each with where it leads."""
+    numbers = {n.id: i for i, n in enumerate(doc.nodes, start=1)}
+    out = []
+    for number, node in enumerate(doc.nodes, start=1):
+        ref = link_ref(node)
+        words = index.words(ref, doc.id) if (ref and index) else (ref.words or ref.target if ref else None)
+        step = Step(number, node, link_href(node, index, doc.id), words)
+        step.next = [(e.label, numbers[e.to]) for e in doc.edges if e.from_ == node.id and e.to in numbers]
+        out.append(step)
+    return out

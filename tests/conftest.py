@@ -1,0 +1,40 @@
+"""Shared fixtures: throwaway copies of the project with chosen regulations."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+PROJECT_PARTS = ("templates", "overrides", "assets", "forms", "mkdocs.yml")
+
+
+def copy_project(target: Path, regulations: Path | None = None) -> Path:
+    """A copy of the project's templates and config, with the regulations of `regulations` (default: the real ones)."""
+    for part in PROJECT_PARTS:
+        source = ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, target / part, ignore=shutil.ignore_patterns("__pycache__"))
+        elif source.is_file():
+            shutil.copy2(source, target / part)
+    shutil.copytree(regulations or ROOT / "regulations", target / "regulations")
+    return target
+
+
+@pytest.fixture
+def mini_project(tmp_path: Path) -> Path:
+    """A project with the two small fixture documents alpha (rules) and beta (outline)."""
+    return copy_project(tmp_path / "project", FIXTURES / "mini" / "regulations")
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """The real handbook, built once per test session."""
+    from handbook.site import build_site
+
+    out = tmp_path_factory.mktemp("site") / "site"
+    build_site(ROOT, out, build_dir=tmp_path_factory.mktemp("build"))
+    return out
