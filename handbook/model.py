@@ -232,7 +232,7 @@ class Compendium(Strict):
     issuer: str = Field(min_length=1)
     note: str | None = None
     categories: list[Category] = Field(min_length=1)
-    corrections: list[Correction] = Field(default_factory=list, description="适用于全部文件的勘误（如提取时全角标点变为半角）")
+    corrections: list[Correction] = Field(default_factory=list, description="封面及适用于全部文件的勘误（如提取时全角标点变为半角）")
 
 
 COMPENDIUM = TypeAdapter(Compendium)

@@ -16,7 +16,8 @@ from pathlib import Path
 
 SEED_ENV = "HANDBOOK_SEED"
 REPO = Path(__file__).resolve().parent.parent
-SEED_DIRS = (REPO / "seed", Path("/work/shared/seed"))
+# CI and every checkout have the shared folder beside the project root
+SEED_DIRS = (REPO / "seed", REPO.parent / "shared" / "seed")
 TOC_MARK = "目录"
 # A title in the body may carry the party prefix the table of contents leaves out.
 TITLE_PREFIX = "中共"
@@ -56,26 +57,25 @@ def cover(body: str) -> str:
     return body[:body.index(TOC_MARK)]
 
 
-def table_of_contents(body: str) -> list[TocEntry]:
-    """The contents entries, in order. The contents end where the first document's title recurs."""
+def _contents_span(body: str) -> tuple[int, int]:
+    """Start and end of the contents: they end where the first document's title recurs."""
     start = body.index(TOC_MARK) + len(TOC_MARK)
     first_title = re.match(r"\D+", body[start:]).group()
     end = body.index(first_title, start + len(first_title))
     if body[end - len(TITLE_PREFIX):end] == TITLE_PREFIX:
         end -= len(TITLE_PREFIX)
+    return start, end
+
+
+def table_of_contents(body: str) -> list[TocEntry]:
+    """The contents entries (title and page run together in the seed), in order."""
+    start, end = _contents_span(body)
     contents = body[start:end]
     entries = [TocEntry(seq, match.group(1), int(match.group(2)))
                for seq, match in enumerate(re.finditer(r"(\D+)(\d+)", contents), start=1)]
     if "".join(f"{e.title}{e.page}" for e in entries) != contents:
         raise ValueError("原件目录无法完整解析为「标题+页码」")
     return entries
-
-
-def contents_end(body: str) -> int:
-    """Offset in body where the first document begins."""
-    entries = table_of_contents(body)
-    last = entries[-1]
-    return body.index(f"{last.title}{last.page}") + len(last.title) + len(str(last.page))
 
 
 def document_slices(body: str) -> dict[int, str]:
@@ -86,7 +86,7 @@ def document_slices(body: str) -> dict[int, str]:
     does not occur are absent from the result.
     """
     starts: list[tuple[int, int]] = []
-    pos = contents_end(body)
+    pos = _contents_span(body)[1]
     for entry in table_of_contents(body):
         at = body.find(entry.title, pos)
         if at < 0:
@@ -102,3 +102,19 @@ def document_slices(body: str) -> dict[int, str]:
 def normalise(text: str) -> str:
     """Text as compared with the seed: NFKC (the extraction's own normalisation), no whitespace."""
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def as_in_seed(text: str, corrections) -> tuple[str, list]:
+    """Normalised text with each recorded correction undone (corrected → original).
+
+    Returns the text and the corrections whose corrected wording does not occur in it.
+    """
+    text = normalise(text)
+    unused = []
+    for correction in corrections:
+        corrected = normalise(correction.corrected)
+        if not corrected or corrected not in text:
+            unused.append(correction)
+            continue
+        text = text.replace(corrected, normalise(correction.original))
+    return text, unused

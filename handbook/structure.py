@@ -58,7 +58,8 @@ def build(doc: model.DocumentBase) -> Structure:
     if isinstance(doc, model.RulesDocument):
         return Structure(doc, _rules(doc))
     if isinstance(doc, model.OutlineDocument):
-        return Structure(doc, _nodes(doc.body, ("body",), doc.level_styles(), 0, "s", ""))
+        chain = doc.level_styles()
+        return Structure(doc, _nodes(doc.body, ("body",), chain[0], chain, "s", ""))
     return Structure(doc, [])
 
 
@@ -103,7 +104,7 @@ class _ArticleCounter:
         for k, clause in enumerate(clauses, start=1):
             cloc = loc + ("clauses", k - 1) if article.clauses else loc
             ccitation = f"{citation}第{_cn(k)}款" if len(clauses) > 1 else citation
-            items = _nodes(clause.items, cloc + ("items",), ["（一）", "1.", "（1）", "①"], 0,
+            items = _nodes(clause.items, cloc + ("items",), "（一）", _DESCENT,
                            f"{anchor}-item" if len(clauses) == 1 else f"{anchor}-c{k}-item", ccitation + "第")
             element.children.append(Element("clause", "", f"{anchor}-c{k}", ccitation, cloc, None, None,
                                             clause.text, items))
@@ -116,34 +117,40 @@ def _cn(n: int) -> str:
 
 
 _UNIT = {"（一）": "项", "1.": "目", "1、": "目", "（1）": "目", "①": "目"}
+# The usual descent of official numbering; 1、 sits where 1. does.
+_DESCENT = ["一、", "（一）", "1.", "（1）", "①"]
 
 
-def _nodes(nodes: list[model.Node], loc: tuple, styles: list[str], depth: int, prefix: str,
+def child_style(style: str, chain: list[str]) -> str:
+    """Default numbering of the items under an item numbered in `style`."""
+    if style in chain[:-1]:
+        return chain[chain.index(style) + 1]
+    position = _DESCENT.index("1." if style == "1、" else style)
+    return _DESCENT[min(position + 1, len(_DESCENT) - 1)]
+
+
+def _nodes(nodes: list[model.Node], loc: tuple, style: str, chain: list[str], prefix: str,
            cite_prefix: str) -> list[Element]:
-    """Number one list of nodes; numbering restarts after an unnumbered heading (h)."""
-    style = styles[min(depth, len(styles) - 1)]
+    """Number one list of nodes; numbering restarts (optionally in a new style) after a heading (h)."""
     out: list[Element] = []
     n = 0
-    p = 0
+    after_heading = False
     for i, node in enumerate(nodes):
         nloc = loc + (i,)
         if node.kind == "paragraph":
-            p += 1
             out.append(Element("paragraph", "", f"{prefix}-p{i + 1}", "", nloc, text=node.p))
             continue
         if node.kind == "heading":
-            n = 0
-            if node.style:
-                style = node.style
+            n, after_heading = 0, True
+            style = node.style or style
             out.append(Element("heading", "", f"{prefix}-h{i + 1}", node.h or "", nloc, node.key, node.h))
             continue
         n += 1
         label = format_number(style, n)
-        anchor = f"{prefix}-{n}" if not any(x.kind == "heading" for x in out) else f"{prefix}-{i + 1}"
+        # after a heading numbers repeat, so positions keep anchors unique
+        anchor = f"{prefix}-{i + 1}" if after_heading else f"{prefix}-{n}"
         citation = _citation(cite_prefix, style, n)
-        child_styles = [node.style] + styles[depth + 2:] if node.style else styles
-        child_depth = 0 if node.style else depth + 1
-        children = _nodes(node.items, nloc + ("items",), child_styles, child_depth, anchor,
+        children = _nodes(node.items, nloc + ("items",), node.style or child_style(style, chain), chain, anchor,
                           citation + ("第" if cite_prefix.endswith("第") else ""))
         out.append(Element("item", label, anchor, citation, nloc, node.key, node.title, node.text, children))
     return out

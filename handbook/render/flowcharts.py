@@ -8,6 +8,7 @@ style changes; flows that need drawing are rendered in parallel.
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import re
 from concurrent.futures import ThreadPoolExecutor
@@ -37,11 +38,11 @@ STYLE = """\
 direction: {direction}
 style: {{fill: "#FFFFFF"}}
 classes: {{
-  node: {{style: {{fill: "#FFFFFF"; stroke: "#333333"; stroke-width: 1.5; font-color: "#000000"; font-size: 15; bold: false; shadow: false; border-radius: 0}}}}
-  end: {{style: {{fill: "#FFFFFF"; stroke: "#333333"; stroke-width: 2.5; font-color: "#000000"; font-size: 15; bold: false}}}}
-  subprocess: {{style: {{fill: "#FFFFFF"; stroke: "#333333"; stroke-width: 1.5; double-border: true; font-color: "#000000"; font-size: 15; bold: false}}}}
-  decision: {{style: {{fill: "#F2F2F2"; stroke: "#333333"; stroke-width: 1.5; font-color: "#000000"; font-size: 15; bold: false}}}}
-  edge: {{style: {{stroke: "#444444"; stroke-width: 1.5; font-color: "#333333"; font-size: 14; italic: false}}}}
+  node: {{style: {{fill: "#FFFFFF"; stroke: "#333333"; stroke-width: 2; font-color: "#000000"; font-size: 15; bold: false; shadow: false; border-radius: 0}}}}
+  end: {{style: {{fill: "#FFFFFF"; stroke: "#333333"; stroke-width: 3; font-color: "#000000"; font-size: 15; bold: false}}}}
+  subprocess: {{style: {{fill: "#FFFFFF"; stroke: "#333333"; stroke-width: 2; double-border: true; font-color: "#000000"; font-size: 15; bold: false}}}}
+  decision: {{style: {{fill: "#F2F2F2"; stroke: "#333333"; stroke-width: 2; font-color: "#000000"; font-size: 15; bold: false}}}}
+  edge: {{style: {{stroke: "#444444"; stroke-width: 2; font-color: "#333333"; font-size: 14; italic: false}}}}
   lane: {{style: {{fill: "#F5F5F5"; stroke: "#9E9E9E"; stroke-width: 1; font-color: "#333333"; font-size: 15; bold: true}}}}
 }}
 """
@@ -67,27 +68,46 @@ def wrap(text: str, width: int) -> list[str]:
     """Break a label into lines of about `width` characters, balanced, never inside a Latin word or number.
 
     D2 does not wrap CJK text, so line breaks are chosen here; joined together the
-    lines give back the label exactly (whitespace runs become single spaces).
+    lines give back the label exactly, apart from whitespace at the breaks.
     """
     text = re.sub(r"\s+", " ", text.strip())
     total = text_width(text)
     if total <= width:
         return [text]
-    lines_needed = -(-int(total * 2) // int(width * 2))
-    target = total / lines_needed
-    tokens = _TOKEN.findall(text)
+    chunks = _chunks(text)
+    count = math.ceil(total / width)
+    while True:
+        # the narrowest limit that still fits in `count` lines gives the most even lines
+        for limit in range(math.ceil(total / count), width + 1):
+            lines = _fill(chunks, limit)
+            if len(lines) <= count:
+                return lines
+        count += 1
+
+
+def _chunks(text: str) -> list[str]:
+    """Pieces between which a line may break."""
+    chunks: list[str] = []
+    for token in _TOKEN.findall(text):
+        glued = chunks and (token[0] in _NO_LINE_START or chunks[-1][-1] in _NO_LINE_END)
+        if glued:
+            chunks[-1] += token
+        else:
+            chunks.append(token)
+    return chunks
+
+
+def _fill(chunks: list[str], limit: int) -> list[str]:
     lines: list[str] = []
     line = ""
-    for token in tokens:
-        if line and text_width(line) + text_width(token) > target + 0.25 and token[0] not in _NO_LINE_START:
-            if line[-1] in _NO_LINE_END:
-                line, token = line[:-1], line[-1] + token
-            lines.append(line)
-            line = token.lstrip()
+    for chunk in chunks:
+        if line and text_width(line + chunk.rstrip()) > limit:
+            lines.append(line.rstrip())
+            line = chunk.lstrip()
         else:
-            line += token
-    lines.append(line)
-    return [ln.rstrip() for ln in lines if ln.strip()]
+            line += chunk
+    lines.append(line.rstrip())
+    return [ln for ln in lines if ln]
 
 
 def d2_string(text: str) -> str:
