@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+from . import editor_commands
 from .errors import HandbookError, Problem
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,6 +62,7 @@ def build_parser() -> Parser:
     test.add_argument("pytest_args", nargs=argparse.REMAINDER, help="传给 pytest 的参数")
     fill = commands.add_parser("fill", help="填写表格：python3 build.py fill <表格> --data 数据文件", add_help=False)
     fill.add_argument("fill_args", nargs=argparse.REMAINDER)
+    editor_commands.add_commands(commands)
     return parser
 
 
@@ -128,6 +130,8 @@ COMMANDS = {
     "serve": command_serve,
     "test": command_test,
     "fill": command_fill,
+    **{name: (lambda args, name=name: editor_commands.run(name, args, ROOT, print_problems))
+       for name in editor_commands.COMMANDS},
 }
 
 

@@ -20,6 +20,8 @@ FONT = ROOT / "assets" / "fonts" / "wqy-microhei.ttf"
 FONT_FAMILY = "WenQuanYi Micro Hei"
 FONT_FLAGS = ("--font-regular", "--font-italic", "--font-bold", "--font-semibold")
 TIMEOUT_SECONDS = 120
+# Tighter than D2's defaults (70/40) so long procedures stay printable on one page.
+LAYOUT_FLAGS = ("--layout=elk", "--elk-nodeNodeBetweenLayers=44", "--elk-edgeNodeBetweenLayers=24")
 SVG_DPI = 96  # CSS pixels per inch: D2 sizes the SVG in CSS pixels
 
 
@@ -53,8 +55,10 @@ def version() -> str:
 
 
 @lru_cache(maxsize=1)
-def font_digest() -> str:
-    return hashlib.sha256(font_path().read_bytes()).hexdigest()
+def signature() -> str:
+    """What, besides the D2 source, decides the SVG: D2's version, the font and the flags (for cache keys)."""
+    font = hashlib.sha256(font_path().read_bytes()).hexdigest()
+    return " ".join((version(), font, *LAYOUT_FLAGS))
 
 
 def render_svg(source: str, *, name: str = "流程图", pad: int = 24) -> bytes:
@@ -64,7 +68,7 @@ def render_svg(source: str, *, name: str = "流程图", pad: int = 24) -> bytes:
     in HTML and is identical for identical input.
     """
     font = str(font_path())
-    command = [binary(), "--layout=elk", f"--pad={pad}", "--omit-version", "--no-xml-tag",
+    command = [binary(), *LAYOUT_FLAGS, f"--pad={pad}", "--omit-version", "--no-xml-tag",
                f"--timeout={TIMEOUT_SECONDS}"]
     for flag in FONT_FLAGS:
         command.append(f"{flag}={font}")
@@ -122,22 +126,19 @@ def svg_to_png(svg: bytes, dpi: int = 200) -> bytes:
 
 def with_dpi(png: bytes, dpi: int) -> bytes:
     """Set the PNG's physical resolution (pHYs) so Word places it at the intended size."""
-    signature, rest = png[:8], png[8:]
-    if signature != b"\x89PNG\r\n\x1a\n":
+    if png[:8] != b"\x89PNG\r\n\x1a\n" or png[12:16] != b"IHDR":
         raise D2Error("PNG 数据无效")
-    chunks = []
-    while rest:
-        length = struct.unpack(">I", rest[:4])[0]
-        kind = rest[4:8]
-        chunk, rest = rest[:12 + length], rest[12 + length:]
-        if kind != b"pHYs":
-            chunks.append((kind, chunk))
     per_metre = round(dpi / 0.0254)
     body = b"pHYs" + struct.pack(">IIB", per_metre, per_metre, 1)
     phys = struct.pack(">I", 9) + body + struct.pack(">I", zlib.crc32(body))
-    out = [signature]
-    for kind, chunk in chunks:
-        out.append(chunk)
-        if kind == b"IHDR":
+    out = [png[:8]]
+    pos = 8
+    while pos < len(png):
+        length = struct.unpack_from(">I", png, pos)[0]
+        end = pos + 12 + length
+        if png[pos + 4:pos + 8] != b"pHYs":
+            out.append(png[pos:end])
+        if png[pos + 4:pos + 8] == b"IHDR":
             out.append(phys)
+        pos = end
     return b"".join(out)

@@ -7,6 +7,7 @@ pointing each problem at file:line:column.
 
 from __future__ import annotations
 
+import difflib
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Literal
@@ -15,13 +16,10 @@ from pydantic import Field, field_validator
 
 from .errors import Problem
 from .load import Source
-from .model import KEY_PATTERN, DocumentBase, Strict
+from .model import ID_PATTERN, KEY_PATTERN, DocumentBase, Strict
 from .refs import REF, Index, Ref
 
 NodeKind = Literal["start", "end", "step", "decision", "document", "subprocess"]
-NODE_KINDS: dict[str, str] = {
-    "start": "开始", "end": "结束", "step": "步骤", "decision": "判断", "document": "文件", "subprocess": "子流程",
-}
 
 
 class FlowNode(Strict):
@@ -42,10 +40,8 @@ class FlowNode(Strict):
 
     @field_validator("link")
     @classmethod
-    def _one_reference(cls, value: str | None) -> str | None:
-        if value is not None and not REF.fullmatch(value.strip()):
-            raise ValueError(f"link「{value}」应写成一个引用，如 [[supervision-rules#supervision-procedure]]")
-        return value
+    def _link_is_reference(cls, value: str | None) -> str | None:
+        return None if value is None else one_reference(value)
 
 
 class FlowEdge(Strict):
@@ -60,41 +56,71 @@ class FlowDocument(DocumentBase):
     """流程图：由框（nodes）和箭头（edges）组成，自上而下绘制。"""
 
     kind: Literal["flow"]
-    parent: str | None = Field(None, pattern=KEY_PATTERN, description="本图所属文件的 id（图是某文件所规定程序的示意时填写）")
+    parent: str | None = Field(None, pattern=ID_PATTERN, description="本图所属文件的 id（不在汇编目录中、示意某文件所规定程序的图填写）")
+    describes: list[str] = Field(default_factory=list, description="本图所画程序的出处，用引用写法，如 [[supervision-rules#supervision-procedure]]；这些条款旁会显示指向本图的链接")
     direction: Literal["down", "right"] = Field("down", description="绘制方向：down 自上而下（默认），right 从左到右")
     lanes: list[str] = Field(default_factory=list, description="泳道（负责的科室或领导）及其先后顺序")
     nodes: list[FlowNode] = Field(min_length=1, description="流程图中的框，按办理顺序列出")
     edges: list[FlowEdge] = Field(default_factory=list, description="箭头")
     source_text: str | None = Field(None, description="原件中被压平的流程图文字，原样保留以便核对")
 
-    def node(self, node_id: str) -> FlowNode | None:
-        return next((n for n in self.nodes if n.id == node_id), None)
+    @field_validator("describes")
+    @classmethod
+    def _describes_are_references(cls, value: list[str]) -> list[str]:
+        return [one_reference(item) for item in value]
 
 
-def check(doc: FlowDocument, source: Source) -> list[Problem]:
-    """Problems a schema cannot find: duplicate ids, unknown nodes in edges, no start, unreachable nodes, lanes."""
-    problems = _duplicates(doc, source)
+def one_reference(value: str) -> str:
+    if not REF.fullmatch(value.strip()):
+        raise ValueError(f"「{value}」应写成一个引用，如 [[supervision-rules#supervision-procedure]]")
+    return value
+
+
+def as_ref(value: str) -> Ref:
+    match = REF.fullmatch(value.strip())
+    assert match is not None  # the model only accepts single references
+    return Ref(match.group(1).strip(), match.group(2))
+
+
+def check(doc: FlowDocument, source: Source, index: Index | None = None) -> list[Problem]:
+    """Problems a schema cannot find: duplicate ids, unknown nodes in edges, no start, unreachable nodes,
+    lanes, and (given the index) an unknown parent. Links are references, checked with all the others."""
+    problems = _duplicates(doc, source) + _edges(doc, source) + _reachability(doc, source) + _lanes(doc, source)
+    problems += _shape_warnings(doc, source)
+    if index is not None and doc.parent is not None and doc.parent not in index.structures:
+        problems.append(source.problem(("parent",), f"所属文件「{doc.parent}」不存在"))
+    return problems
+
+
+def _edges(doc: FlowDocument, source: Source) -> list[Problem]:
+    problems = []
     ids = {n.id for n in doc.nodes}
     for i, edge in enumerate(doc.edges):
-        for end, name in ((edge.from_, "from"), (edge.to, "to")):
+        for end, name, words in ((edge.from_, "from", "起点"), (edge.to, "to", "终点")):
             if end not in ids:
-                problems.append(source.problem(("edges", i, name), f"箭头的{'起点' if name == 'from' else '终点'}「{end}」不是本图中的框",
-                                               hint=_close_id(end, ids)))
-    starts = [n for n in doc.nodes if n.kind == "start"]
-    if not starts:
-        problems.append(source.problem(("nodes",), "流程图没有开始框（kind: start）", key=True,
-                                       hint="把第一个框的 kind 设为 start"))
-    else:
-        reached = reachable(doc)
-        for i, node in enumerate(doc.nodes):
-            if node.id not in reached:
-                problems.append(source.problem(("nodes", i, "id"), f"框「{node.id}」从开始框出发无法到达",
-                                               hint="添加一条指向它的箭头（edges），或删除这个框"))
-    problems += _lanes(doc, source)
+                close = difflib.get_close_matches(end, sorted(ids), n=1)
+                problems.append(source.problem(("edges", i, name), f"箭头的{words}「{end}」不是本图中的框",
+                                               hint=f"是否应为「{close[0]}」？" if close else None))
+    return problems
+
+
+def _reachability(doc: FlowDocument, source: Source) -> list[Problem]:
+    if not any(n.kind == "start" for n in doc.nodes):
+        return [source.problem(("nodes",), "流程图没有开始框（kind: start）", key=True,
+                               hint="把第一个框的 kind 设为 start")]
+    reached = reachable(doc)
+    return [source.problem(("nodes", i, "id"), f"框「{node.id}」从开始框出发无法到达",
+                           hint="添加一条指向它的箭头（edges），或删除这个框")
+            for i, node in enumerate(doc.nodes) if node.id not in reached]
+
+
+def _shape_warnings(doc: FlowDocument, source: Source) -> list[Problem]:
+    problems = []
     for i, node in enumerate(doc.nodes):
-        if node.kind == "end" and any(e.from_ == node.id for e in doc.edges):
+        leaving = sum(e.from_ == node.id for e in doc.edges)
+        if node.kind == "end" and leaving:
             problems.append(source.problem(("nodes", i, "kind"), f"结束框「{node.id}」不应再有向外的箭头", severity="warning"))
-        if node.kind == "decision" and sum(e.from_ == node.id for e in doc.edges) < 2:
+        if node.kind == "decision" and leaving < 2:
             problems.append(source.problem(("nodes", i, "kind"), f"判断框「{node.id}」应至少有两条向外的箭头", severity="warning"))
     return problems
 
@@ -124,13 +150,6 @@ def _lanes(doc: FlowDocument, source: Source) -> list[Problem]:
     return problems
 
 
-def _close_id(name: str, ids: set[str]) -> str | None:
-    import difflib
-
-    close = difflib.get_close_matches(name, sorted(ids), n=1)
-    return f"是否应为「{close[0]}」？" if close else None
-
-
 def reachable(doc: FlowDocument) -> set[str]:
     """Ids of the nodes reachable from any start node along the edges."""
     following: dict[str, list[str]] = {}
@@ -146,24 +165,19 @@ def reachable(doc: FlowDocument) -> set[str]:
     return seen
 
 
-def check_links(doc: FlowDocument, source: Source, index: Index) -> list[Problem]:
-    """Every node link and the parent must name an existing document (and key)."""
-    problems = []
-    for i, node in enumerate(doc.nodes):
-        ref = link_ref(node)
-        if ref is not None and index.resolve(ref, doc.id) is None:
-            problems.append(source.problem(("nodes", i, "link"), f"框「{node.id}」的跳转目标「{node.link}」找不到",
-                                           hint="写作 [[文件id#键]] 或 [[文件id]]；键需在目标处用 key: 定义"))
-    if doc.parent is not None and doc.parent not in index.structures:
-        problems.append(source.problem(("parent",), f"所属文件「{doc.parent}」不存在"))
-    return problems
+def backlinks(flows: list[FlowDocument], index: Index) -> dict[tuple[str, str | None], list[FlowDocument]]:
+    """(document id, anchor or None) → the flows that draw the procedure found there (from `describes`)."""
+    found: dict[tuple[str, str | None], list[FlowDocument]] = {}
+    for doc in flows:
+        for text in doc.describes:
+            target = index.resolve(as_ref(text), doc.id)
+            if target is not None:
+                found.setdefault((target.doc_id, target.anchor), []).append(doc)
+    return found
 
 
 def link_ref(node: FlowNode) -> Ref | None:
-    if node.link is None:
-        return None
-    match = REF.fullmatch(node.link.strip())
-    return Ref(match.group(1).strip(), match.group(2)) if match else None
+    return None if node.link is None else as_ref(node.link)
 
 
 def link_href(node: FlowNode, index: Index | None = None, here: str = "") -> str | None:

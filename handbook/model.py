@@ -213,9 +213,6 @@ class PendingDocument(DocumentBase):
     source_text: str | None = Field(None, description="原件中残存的文字（流程图、表格被压平后的文本），原样保留供后续建模")
 
 
-Document = Annotated[Union[RulesDocument, OutlineDocument, PendingDocument], Field(discriminator="kind")]
-DOCUMENT = TypeAdapter(Document)
-KINDS = ("rules", "outline", "duties", "pending")
 
 
 class Category(Strict):
@@ -272,3 +269,12 @@ def fields_at(data: Any, loc: tuple) -> list[str]:
         field = cls.model_fields.get(part)
         cls = _model_in(field.annotation) if field else None
     return list(cls.model_fields) if cls else []
+
+
+# Kinds defined in their own modules build on DocumentBase above, so they are imported last.
+from .flow import FlowDocument  # noqa: E402
+
+Document = Annotated[Union[RulesDocument, OutlineDocument, PendingDocument, FlowDocument],
+                     Field(discriminator="kind")]
+DOCUMENT = TypeAdapter(Document)
+KINDS = ("rules", "outline", "duties", "pending", "flow")

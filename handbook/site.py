@@ -17,6 +17,8 @@ from pathlib import Path
 import yaml
 
 from .errors import HandbookError, Problem
+from .guide import GUIDE_PAGE, guide_page
+from .history import CHANGELOG_PAGE, changelog_page
 from .render.pages import PageRenderer, nav_title
 from .sources import Handbook, load_handbook
 
@@ -38,6 +40,8 @@ def generate_pages(handbook: Handbook, root: Path) -> dict[str, str]:
     pages = {"index.md": renderer.home()}
     for structure in handbook.structures:
         pages[f"{structure.doc.id}.md"] = renderer.document(structure)
+    pages[CHANGELOG_PAGE] = changelog_page(handbook, renderer.env)
+    pages[GUIDE_PAGE] = guide_page(renderer.env)
     return pages
 
 
@@ -49,6 +53,7 @@ def navigation(handbook: Handbook) -> list:
     extra = [s for s in handbook.structures if s.doc.seq is None]
     if extra:
         nav.append({"附图": [{nav_title(s.doc): f"{s.doc.id}.md"} for s in extra]})
+    nav += [{"更新日志": CHANGELOG_PAGE}, {"编辑指南": GUIDE_PAGE}]
     return nav
 
 

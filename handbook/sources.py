@@ -69,6 +69,7 @@ def sort_key(doc: model.DocumentBase) -> tuple:
 def load_handbook(root: Path) -> tuple[Handbook | None, list[Problem]]:
     """Load and validate everything, reporting every problem; the handbook is None on any error."""
     from .validate import check_documents, check_handbook
+    from .lint import lint_sources
 
     comp_source, compendium, problems = load_compendium(root)
     loaded, doc_problems = load_documents(root)
@@ -78,6 +79,7 @@ def load_handbook(root: Path) -> tuple[Handbook | None, list[Problem]]:
     pairs = [(source, structure.build(doc)) for source, doc in loaded]
     handbook = Handbook(root, compendium, [s for _, s in pairs], {s.doc.id: src for src, s in pairs})
     problems += check_handbook(handbook.index, pairs)
+    problems += lint_sources(pairs, [comp_source])
     if compendium is None or any(p.severity == "error" for p in problems):
         return None, problems
     return handbook, problems

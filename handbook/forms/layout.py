@@ -15,10 +15,11 @@ GRID = 24
 LABEL_SPAN = 4
 HALF_VALUE_SPAN = GRID // 2 - LABEL_SPAN
 FULL_VALUE_SPAN = GRID - LABEL_SPAN
-ROW_HEIGHT = 567  # twips: 1 cm, the usual minimum for a handwritten entry
-TABLE_ROW_HEIGHT = 510
+ROW_HEIGHT = 454  # twips: 8 mm, room for a handwritten entry
+TABLE_ROW_HEIGHT = 425  # 7.5 mm
+SIGNER_PLACEHOLDER = "　　　　"  # a signature is handwritten: the blank form shows a space to sign in
 DATE_PLACEHOLDER = "　　年　月　日"
-DAYS_PLACEHOLDER = "　　"
+BLANK_NUMBER = "　　"  # a count before its unit: 共＿天
 CHECKED, UNCHECKED = "☒", "☐"
 LOOP_VARIABLE = "row"
 BLANK_TABLE_ROWS = 3
@@ -132,7 +133,7 @@ def _height(field: FormField, font_size: float) -> int:
     lines = field.lines or (1 if field.type != "signature" else 0)
     if field.type not in ("multiline", "signature"):
         return ROW_HEIGHT
-    line = round(font_size * 20 * 1.5)
+    line = round(font_size * 20 * 1.3)
     extra = line if field.type == "signature" else 0  # the 签字/日期 line under an opinion
     return max(ROW_HEIGHT, lines * line + extra + 200)
 
@@ -145,14 +146,16 @@ def _pair(field: FormField, value_span: int) -> list[Cell]:
 def _value_paragraphs(field: FormField) -> list[Paragraph]:
     fid = field.id
     if field.type == "daterange":
-        parts: list[Text | Control] = [_date(f"{fid}.start", f"{field.label}（起）", f"{fid}.start"), Text("至"),
-                                       _date(f"{fid}.end", f"{field.label}（止）", f"{fid}.end")]
+        start = [_date(f"{fid}.start", f"{field.label}（起）", f"{fid}.start"), Text("至")]
+        end: list[Text | Control] = [_date(f"{fid}.end", f"{field.label}（止）", f"{fid}.end")]
         if field.count_days:
-            parts += [Text("，共"), Control(f"{fid}.days", f"{field.label}（天数）", "text", f"{fid}.days",
-                                           DAYS_PLACEHOLDER), Text("天")]
-        return [Paragraph(parts)]
+            end += [Text("，共"), Control(f"{fid}.days", f"{field.label}（天数）", "text", f"{fid}.days",
+                                         BLANK_NUMBER), Text("天")]
+        if field.shown_width == "half":  # too narrow for both dates on one line
+            return [Paragraph(start), Paragraph(end)]
+        return [Paragraph(start + end)]
     if field.type == "signature":
-        signer = Control(f"{fid}.signer", f"{field.label}（签字）", "text", f"{fid}.signer", "签字")
+        signer = Control(f"{fid}.signer", f"{field.label}（签字）", "text", f"{fid}.signer", SIGNER_PLACEHOLDER)
         date = _date(f"{fid}.date", f"{field.label}（日期）", f"{fid}.date")
         sign_line = Paragraph([Text("签字："), signer, Text("　　"), date], "right")
         if field.opinion:
@@ -175,7 +178,12 @@ def scalar_control(spec: FormField | FormColumn, tag: str, expr: str, alias: str
     if spec.type == "choice":
         placeholder = spec.placeholder or ("请选择" if in_table else f"请选择{spec.label}")
         return Control(tag, alias, "dropdown", expr, placeholder, tuple(spec.options or ()))
-    placeholder = spec.placeholder or ("请输入" if in_table else f"请输入{spec.label}")
+    if spec.placeholder:
+        placeholder = spec.placeholder
+    elif spec.type == "number" and getattr(spec, "unit", None):
+        placeholder = BLANK_NUMBER
+    else:
+        placeholder = "请输入" if in_table else f"请输入{spec.label}"
     return Control(tag, alias, "text", expr, placeholder)
 
 

@@ -16,7 +16,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Iterator, Mapping
+from typing import Mapping
 
 from lxml import etree
 
@@ -496,7 +496,8 @@ def styles_xml(extra: list[etree._Element]) -> bytes:
     return serialize(el("w:styles", None, defaults, *styles, *extra))
 
 
-_SETTINGS_ORDER = ["zoom", "mirrorMargins", "defaultTabStop", "characterSpacingControl", "evenAndOddHeaders",
+# CT_Settings requires this element order.
+_SETTINGS_ORDER = ["zoom", "mirrorMargins", "defaultTabStop", "evenAndOddHeaders", "characterSpacingControl",
                    "updateFields", "compat", "themeFontLang", "decimalSymbol", "listSeparator"]
 
 
@@ -615,7 +616,7 @@ def build_compendium(compendium: model.Compendium, structures: list[Structure], 
     package = Package()
     body = el("w:body")
     _cover(body, compendium, internal_mark)
-    contents_pages, pages = _page_numbers(entries, toc_pages)
+    pages = _page_numbers(entries, toc_pages)
     _contents(body, entries, pages)
     form_styles = _documents(body, entries, package)
     footers = {"default": package.add_footer(footer_xml("right")), "even": package.add_footer(footer_xml("left"))}
@@ -628,10 +629,9 @@ def build_compendium(compendium: model.Compendium, structures: list[Structure], 
     package.relate("styles", "styles.xml")
     package.relate("settings", "settings.xml")
     package.relate("fontTable", "fontTable.xml")
-    last = max(pages.values(), default=0) + pages_of(entries[-1].content) - 1 if entries else 2 + contents_pages
     package.parts["docProps/core.xml"] = core_xml(compendium.title, compendium.issuer,
                                                   f"{compendium.edition}年版", when)
-    package.parts["docProps/app.xml"] = app_xml(last)
+    package.parts["docProps/app.xml"] = app_xml()
     out_path.parent.mkdir(parents=True, exist_ok=True)
     package.save(out_path, when)
     return out_path
@@ -690,8 +690,8 @@ def _spaced(p: etree._Element, *, before: int) -> etree._Element:
     return p
 
 
-def _page_numbers(entries: list[Entry], known: Mapping[str, int] | None) -> tuple[int, dict[str, int]]:
-    """Pages of the contents and the first page of every document (cover is page 1)."""
+def _page_numbers(entries: list[Entry], known: Mapping[str, int] | None) -> dict[str, int]:
+    """The first page of every document (the cover is page 1): measured when known, else estimated."""
     contents = [Block("TOCHeading", [Span("目录")], size=SIZE_2, space_after=LINE)]
     contents += [Block("TOC1", [Span(e.doc.title + "……000")]) for e in entries]
     contents_pages = pages_of(contents)
@@ -702,7 +702,7 @@ def _page_numbers(entries: list[Entry], known: Mapping[str, int] | None) -> tupl
         page += pages_of(entry.content)
     if known:
         pages.update({k: v for k, v in known.items() if k in pages})
-    return contents_pages, pages
+    return pages
 
 
 def _contents(body: etree._Element, entries: list[Entry], pages: dict[str, int]) -> None:
@@ -758,8 +758,3 @@ def _unique_styles(styles: list[etree._Element]) -> list[etree._Element]:
     for style in styles:
         seen.setdefault(style.get(qn("w:styleId")), style)
     return [seen[k] for k in sorted(seen)]
-
-
-def iter_titles(structures: list[Structure]) -> Iterator[str]:
-    for structure in structures:
-        yield structure.doc.title

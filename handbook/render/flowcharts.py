@@ -8,10 +8,11 @@ style changes; flows that need drawing are rendered in parallel.
 from __future__ import annotations
 
 import hashlib
-import math
+import logging
 import os
 import re
-from concurrent.futures import ThreadPoolExecutor
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,10 +27,12 @@ CACHE_DIR = ROOT / "build" / "cache" / "flowcharts"
 DPI = 200
 STYLE_VERSION = "1"  # bump when the D2 text written below changes in a way its hash would not show
 FILE_MODE = 0o644
+MAX_WORKERS = 4
 
 # Characters per line (a CJK character is 1, a Latin letter or digit ½) by node kind.
-WRAP = {"start": 10, "end": 10, "step": 13, "decision": 8, "document": 12, "subprocess": 12}
-EDGE_WRAP = 8
+WRAP = {"start": 10, "end": 10, "step": 14, "decision": 8, "document": 13, "subprocess": 13}
+EDGE_WRAP = 9
+LONG_LINES, LONG_FACTOR = 3, 1.7
 SHAPES = {"start": "oval", "end": "oval", "step": "rectangle", "decision": "diamond",
           "document": "document", "subprocess": "rectangle"}
 
@@ -50,7 +53,8 @@ classes: {{
 # Closing marks never start a line; opening marks never end one (Chinese line-breaking rules).
 _NO_LINE_START = set("，。、；：？！）》」』”’…—·%％")
 _NO_LINE_END = set("（《「『“‘")
-_TOKEN = re.compile(r"[A-Za-z0-9.,:/%\-]+|\s+|.", re.S)
+_BREAK_AFTER = set("，、；：。")
+COMMA_BONUS = 6.0  # a line may be about two characters shorter if it then ends at a comma
 
 
 @dataclass(frozen=True)
@@ -65,36 +69,56 @@ def text_width(text: str) -> float:
 
 
 def wrap(text: str, width: int) -> list[str]:
-    """Break a label into lines of about `width` characters, balanced, never inside a Latin word or number.
+    """Break a label into lines of at most `width` characters: as few lines as possible,
+    of even length, breaking between words and preferably after a comma.
 
     D2 does not wrap CJK text, so line breaks are chosen here; joined together the
     lines give back the label exactly, apart from whitespace at the breaks.
     """
     text = re.sub(r"\s+", " ", text.strip())
-    total = text_width(text)
-    if total <= width:
+    if text_width(text) <= width:
         return [text]
     chunks = _chunks(text)
-    count = math.ceil(total / width)
-    while True:
-        # the narrowest limit that still fits in `count` lines gives the most even lines
-        for limit in range(math.ceil(total / count), width + 1):
-            lines = _fill(chunks, limit)
-            if len(lines) <= count:
-                return lines
-        count += 1
+    count = len(_fill(chunks, width))
+    target = text_width(text) / count
+
+    def cost(line: str, last: bool) -> float:
+        shortfall = (target - text_width(line)) ** 2
+        return shortfall - (COMMA_BONUS if not last and line[-1] in _BREAK_AFTER else 0)
+
+    # best[i][k]: (cost, lines) for the first i chunks in k lines
+    best: list[dict[int, tuple[float, list[str]]]] = [{} for _ in range(len(chunks) + 1)]
+    best[0][0] = (0.0, [])
+    for i in range(1, len(chunks) + 1):
+        for j in range(i - 1, -1, -1):
+            line = "".join(chunks[j:i]).strip()
+            if text_width(line) > width and i - j > 1:
+                break
+            for k, (so_far, lines) in best[j].items():
+                if k < count:
+                    total = so_far + cost(line, i == len(chunks))
+                    if k + 1 not in best[i] or total < best[i][k + 1][0]:
+                        best[i][k + 1] = (total, lines + [line])
+    return best[len(chunks)][count][1]
 
 
 def _chunks(text: str) -> list[str]:
-    """Pieces between which a line may break."""
+    """Pieces between which a line may break: words (jieba's dictionary, no guessing), with punctuation kept on the right side."""
     chunks: list[str] = []
-    for token in _TOKEN.findall(text):
-        glued = chunks and (token[0] in _NO_LINE_START or chunks[-1][-1] in _NO_LINE_END)
+    for token in _words(text):
+        glued = chunks and (token[0] in _NO_LINE_START or token.isspace() or chunks[-1][-1] in _NO_LINE_END)
         if glued:
             chunks[-1] += token
         else:
             chunks.append(token)
     return chunks
+
+
+def _words(text: str) -> list[str]:
+    import jieba  # loaded only when a label is long enough to wrap
+
+    jieba.setLogLevel(logging.WARNING)
+    return jieba.lcut(text, HMM=False)
 
 
 def _fill(chunks: list[str], limit: int) -> list[str]:
@@ -138,8 +162,14 @@ def lane_order(doc: FlowDocument) -> list[str]:
     return ordered + [lane for lane in dict.fromkeys(used) if lane not in ordered]
 
 
+def label_width(node: FlowNode) -> int:
+    """Characters per line for a node: long texts get wider boxes rather than very tall ones."""
+    width = WRAP[node.kind]
+    return round(width * LONG_FACTOR) if text_width(node.label) > width * LONG_LINES else width
+
+
 def _node(node: FlowNode, path: str, href: str | None) -> str:
-    label = "\n".join(wrap(node.label, WRAP[node.kind]))
+    label = "\n".join(wrap(node.label, label_width(node)))
     css = {"end": "end", "start": "end", "subprocess": "subprocess", "decision": "decision"}.get(node.kind, "node")
     attrs = [f"shape: {SHAPES[node.kind]}", f"class: {css}"]
     if href:
@@ -161,24 +191,61 @@ def tidy_svg(svg: bytes, title: str) -> bytes:
 
 def cache_key(source: str, dpi: int) -> str:
     digest = hashlib.sha256()
-    for part in (STYLE_VERSION, d2.version(), d2.font_digest(), str(dpi), source):
+    for part in (STYLE_VERSION, d2.signature(), str(dpi), source):
         digest.update(part.encode("utf-8") + b"\0")
     return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class Job:
+    """One flow to draw: its D2 source and where its cached drawing lives."""
+
+    flow_id: str
+    title: str
+    source: str
+    svg_file: Path
+    png_file: Path
+
+    @property
+    def cached(self) -> bool:
+        return self.svg_file.is_file() and self.png_file.is_file()
+
+
+def job_for(doc: FlowDocument, index: Index | None, cache_dir: Path, dpi: int) -> Job:
+    source = d2_source(doc, index)
+    key = cache_key(source, dpi)
+    return Job(doc.id, doc.title, source, cache_dir / f"{key}.svg", cache_dir / f"{key}.png")
+
+
+def draw(job: Job, dpi: int) -> None:
+    """Render one job into the cache (runs in a worker process)."""
+    svg = tidy_svg(d2.render_svg(job.source, name=f"流程图「{job.title}」"), job.title)
+    write_file(job.png_file, d2.svg_to_png(svg, dpi))
+    write_file(job.svg_file, svg)  # written last: its presence marks a complete entry
+
+
+def draw_all(jobs: list[Job], dpi: int, workers: int | None = None) -> None:
+    """Draw the jobs not in the cache; several at once in worker processes.
+
+    Processes rather than threads: rasterising holds the GIL and costs more than D2.
+    """
+    todo = [job for job in jobs if not job.cached]
+    workers = min(workers or MAX_WORKERS, os.cpu_count() or 1, len(todo))
+    if workers <= 1:
+        for job in todo:
+            draw(job, dpi)
+        return
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        for future in [pool.submit(draw, job, dpi) for job in todo]:
+            future.result()
 
 
 def render_one(doc: FlowDocument, index: Index | None = None, *, cache_dir: Path = CACHE_DIR,
                dpi: int = DPI) -> tuple[bytes, bytes]:
     """SVG and PNG bytes of one flow, from the cache when its content is unchanged."""
-    source = d2_source(doc, index)
-    key = cache_key(source, dpi)
-    svg_file, png_file = cache_dir / f"{key}.svg", cache_dir / f"{key}.png"
-    if svg_file.is_file() and png_file.is_file():
-        return svg_file.read_bytes(), png_file.read_bytes()
-    svg = tidy_svg(d2.render_svg(source, name=f"流程图「{doc.title}」"), doc.title)
-    png = d2.svg_to_png(svg, dpi)
-    write_file(png_file, png)
-    write_file(svg_file, svg)  # written last: its presence marks a complete entry
-    return svg, png
+    job = job_for(doc, index, cache_dir, dpi)
+    draw_all([job], dpi)
+    return job.svg_file.read_bytes(), job.png_file.read_bytes()
 
 
 def write_file(path: Path, data: bytes) -> None:
@@ -195,20 +262,19 @@ def write_file(path: Path, data: bytes) -> None:
 
 def render_all(flows: list[FlowDocument], out_dir: Path, *, index: Index | None = None,
                cache_dir: Path = CACHE_DIR, dpi: int = DPI, workers: int | None = None) -> dict[str, RenderedFlow]:
-    """Render every flow to out_dir/<id>.svg and out_dir/<id>.png (in parallel), keyed by flow id.
+    """Render every flow to out_dir/<id>.svg and out_dir/<id>.png, keyed by flow id.
 
-    Node links are relative to the page that shows the diagram (./doc.html#key):
-    put the page at the site root, as every document page is.
+    Only flows whose drawing is not cached are drawn, in parallel. Node links are
+    relative to the page that shows the diagram (./doc.html#key), i.e. the site root.
     """
     out_dir = Path(out_dir)
-    workers = workers or min(4, os.cpu_count() or 1, max(1, len(flows)))
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        drawn = list(pool.map(lambda doc: render_one(doc, index, cache_dir=cache_dir, dpi=dpi), flows))
+    jobs = [job_for(doc, index, cache_dir, dpi) for doc in flows]
+    draw_all(jobs, dpi, workers)
     result = {}
-    for doc, (svg, png) in zip(flows, drawn):
+    for doc, job in zip(flows, jobs):
         svg_path, png_path = out_dir / f"{doc.id}.svg", out_dir / f"{doc.id}.png"
-        write_file(svg_path, svg)
-        write_file(png_path, png)
+        write_file(svg_path, job.svg_file.read_bytes())
+        write_file(png_path, job.png_file.read_bytes())
         result[doc.id] = RenderedFlow(svg_path, png_path, steps(doc, index))
     return result
 

@@ -58,12 +58,14 @@ def qn(name: str) -> str:
 
 def el(tag: str, attrs: dict[str, object] | None = None, *children: etree._Element | None,
        text: str | None = None) -> etree._Element:
-    """An element; attribute names without a prefix are taken to be w: attributes."""
+    """An element. Unprefixed attribute names are w: attributes on w: elements (WordprocessingML
+    qualifies its attributes) and plain names elsewhere (DrawingML does not); None values are left out."""
     node = etree.Element(qn(tag), nsmap=NS)
+    qualify = tag.startswith("w:")
     for name, value in (attrs or {}).items():
         if value is None:
             continue
-        node.set(qn(name) if ":" in name else qn(f"w:{name}"), _attr(value))
+        node.set(qn(name) if ":" in name else (qn(f"w:{name}") if qualify else name), _attr(value))
     for child in children:
         if child is not None:
             node.append(child)
@@ -185,9 +187,8 @@ def core_xml(title: str, creator: str, subject: str, when: dt.datetime, language
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def app_xml(pages: int) -> bytes:
+def app_xml() -> bytes:
     ns = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
     root = etree.Element(f"{{{ns}}}Properties", nsmap={None: ns})
     etree.SubElement(root, f"{{{ns}}}Application").text = "handbook"
-    etree.SubElement(root, f"{{{ns}}}Pages").text = str(pages)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)

@@ -1,0 +1,96 @@
+"""Load forms/<form-id>.yaml with positions, check what the schema alone cannot."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import HandbookError, Problem
+from ..load import Source, parse_yaml, validate
+from ..refs import Index, refs_in
+from .model import FORM, Form
+
+FORMS_DIR = "forms"
+
+
+@dataclass
+class LoadedForm:
+    form: Form
+    source: Source
+
+    def field_loc(self, field_id: str) -> tuple:
+        """Where a field is defined in the YAML, as a data path."""
+        for s, section in enumerate(self.form.sections):
+            for f, field in enumerate(section.fields):
+                if field.id == field_id:
+                    return ("sections", s, "fields", f)
+        return ()
+
+
+def form_files(root: Path) -> list[Path]:
+    folder = root / FORMS_DIR
+    return sorted(p for p in folder.glob("*.yaml") if not p.name.startswith((".", "_")))
+
+
+def load_form(path: Path, root: Path | None = None) -> tuple[LoadedForm | None, list[Problem]]:
+    source, problems = parse_yaml(path, root)
+    if problems:
+        return None, problems
+    form, problems = validate(source, FORM)
+    if problems:
+        return None, problems
+    loaded = LoadedForm(form, source)
+    return loaded, _file_name(loaded) + example_problems(loaded)
+
+
+def load_forms(root: Path) -> tuple[list[LoadedForm], list[Problem]]:
+    """Every form in forms/, in file-name order, and every problem found."""
+    loaded: list[LoadedForm] = []
+    problems: list[Problem] = []
+    for path in form_files(root):
+        form, found = load_form(path, root)
+        problems += found
+        if form is not None:
+            loaded.append(form)
+    return loaded, problems
+
+
+def load_forms_or_raise(root: Path) -> list[LoadedForm]:
+    loaded, problems = load_forms(root)
+    if any(p.severity == "error" for p in problems):
+        raise HandbookError(problems)
+    return loaded
+
+
+def _file_name(loaded: LoadedForm) -> list[Problem]:
+    if loaded.source.path.stem == loaded.form.id:
+        return []
+    return [loaded.source.problem(("id",), f"文件名「{loaded.source.path.name}」与 id「{loaded.form.id}」不一致",
+                                  hint=f"把文件改名为 {loaded.form.id}.yaml")]
+
+
+def example_problems(loaded: LoadedForm) -> list[Problem]:
+    """Each field's example must itself be valid data for the form."""
+    from .data import check_record, example_record
+
+    _, errors = check_record(loaded.form, example_record(loaded.form))
+    problems = []
+    for error in errors:
+        loc = loaded.field_loc(str(error.path[0])) + ("example",) + error.path[1:]
+        problems.append(loaded.source.problem(loc, f"示例值有误：{error.describe(loaded.form)}"))
+    return problems
+
+
+def reference_problems(loaded: list[LoadedForm], index: Index) -> list[Problem]:
+    """References to rules (document, required_by) that do not resolve."""
+    problems = []
+    for item in loaded:
+        refs = [(("document",), item.form.document)] if item.form.document else []
+        refs += [(("required_by", i), text) for i, text in enumerate(item.form.required_by)]
+        for loc, text in refs:
+            for ref in refs_in(text):
+                if index.resolve(ref, "") is None:
+                    problems.append(item.source.problem(
+                        loc, f"引用「[[{ref.target}]]」找不到目标",
+                        hint="写作 [[文件id]] 或 [[文件id#键]]；键需在目标处用 key: 定义"))
+    return problems

@@ -1,0 +1,167 @@
+"""Write filled and blank forms to disk: file names, atomic writes, the batch loop."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from ..errors import HandbookError, Problem
+from .data import check_record
+from .definitions import LoadedForm, load_forms_or_raise
+from .model import Form
+from .records import problem_for, read_records
+from .render import Renderer, display
+from .templates import template_path
+
+ROOT = Path(__file__).resolve().parents[2]
+_PATTERN_SLOT = re.compile(r"\{([a-z][a-z0-9_]*)(?::0(\d)d)?\}")
+_UNSAFE_NAME = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
+MAX_NAME_CHARS = 80
+
+
+def find_form(root: Path, form_id: str) -> LoadedForm:
+    forms = load_forms_or_raise(root)
+    for loaded in forms:
+        if loaded.form.id == form_id:
+            return loaded
+    known = "、".join(f.form.id for f in forms)
+    raise HandbookError([Problem("forms", 1, 1, f"没有表格「{form_id}」；可用：{known}")])
+
+
+def renderer_for(root: Path, form: Form) -> Renderer:
+    path = template_path(root, form.id)
+    if not path.is_file():
+        raise HandbookError([Problem(str(path.relative_to(root)), 1, 1, "缺少表格模板",
+                                     hint="运行 python3 -m handbook.forms.templates 生成")])
+    return Renderer(form, path)
+
+
+def write_blank_forms(out_dir: Path, root: Path = ROOT, public_only: bool = False) -> list[Path]:
+    """Every form's blank DOCX as out_dir/<form-id>.docx (the site's downloads/)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for loaded in load_forms_or_raise(root):
+        if public_only and loaded.form.visibility != "public":
+            continue
+        path = out_dir / f"{loaded.form.id}.docx"
+        write_atomic(path, renderer_for(root, loaded.form).render(None))
+        written.append(path)
+    return written
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write via a temporary file in the same folder, so the file is either complete or absent."""
+    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".docx")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def check_pattern(form: Form, pattern: str) -> str | None:
+    """Why a file-name pattern cannot be used, or None."""
+    scalars = {f.id for f in form.fields if not f.is_compound}
+    for name in _PATTERN_SLOT.findall(pattern):
+        if name[0] != "n" and name[0] not in scalars:
+            return f"文件名模式中的「{{{name[0]}}}」不是本表的单值字段；可用：n、{'、'.join(sorted(scalars))}"
+    leftover = _PATTERN_SLOT.sub("", pattern)
+    if "{" in leftover or "}" in leftover:
+        return "文件名模式只能含 {n}、{n:04d} 或 {字段标识}"
+    return None
+
+
+def file_name(pattern: str, number: int, values: dict[str, Any]) -> str:
+    """The pattern filled in for one record, safe as a single file name."""
+    def slot(match: re.Match) -> str:
+        name, width = match.groups()
+        if name == "n":
+            return str(number).zfill(int(width or 0))
+        return display(values.get(name)) or ""
+
+    name = _UNSAFE_NAME.sub("_", _PATTERN_SLOT.sub(slot, pattern)).strip(" .")
+    name = re.sub(r"\s+", " ", name)[:MAX_NAME_CHARS].strip(" .") or str(number)
+    if name.upper().split(".")[0] in {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)),
+                                      *(f"LPT{i}" for i in range(10))}:
+        name = f"_{name}"
+    return name + ".docx"
+
+
+@dataclass
+class BatchResult:
+    total: int = 0
+    written: list[Path] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    bad_records: int = 0
+    seconds: float = 0.0
+
+
+def fill_batch(root: Path, form: Form, data: Path, out_dir: Path, pattern: str | None = None,
+               progress: Callable[[int, int], None] | None = None) -> BatchResult:
+    """One DOCX per record in data; bad records are reported and skipped, the others written."""
+    started = time.perf_counter()
+    pattern = pattern or form.file_name
+    result = BatchResult()
+    records = read_records(data, form)
+    result.problems += records.problems
+    result.bad_records += records.rejected
+    result.total = len(records.entries) + records.rejected
+    if not records.entries:
+        return result
+    renderer = renderer_for(root, form)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    used: set[str] = set()
+    several = len(records.entries) > 1 or records.rejected > 0
+    for done, entry in enumerate(records.entries, start=1):
+        values, errors = check_record(form, entry.data)
+        if errors:
+            result.bad_records += 1
+            result.problems += [problem_for(data, entry, e, form, several) for e in errors]
+        else:
+            name = _unique(file_name(pattern, entry.number, values), used)
+            path = out_dir / name
+            write_atomic(path, renderer.render(values))
+            result.written.append(path)
+        if progress:
+            progress(done, len(records.entries))
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _unique(name: str, used: set[str]) -> str:
+    stem, suffix = name[:-5], ".docx"
+    candidate, k = name, 1
+    while candidate.lower() in used:
+        k += 1
+        candidate = f"{stem}-{k}{suffix}"
+    used.add(candidate.lower())
+    return candidate
+
+
+def fill_one(root: Path, form: Form, data: Path | None, out: Path) -> list[Problem]:
+    """One DOCX from a file holding exactly one record (or the blank form when data is None)."""
+    renderer = renderer_for(root, form)
+    if data is None:
+        values = None
+    else:
+        records = read_records(data, form)
+        if records.problems:
+            return records.problems
+        if len(records.entries) != 1:
+            return [Problem(str(data), 1, 1, f"-o 只生成一份，数据文件应只有一条记录（现有 {len(records.entries)} 条）",
+                            hint="多条记录请用 --out-dir 目录")]
+        entry = records.entries[0]
+        values, errors = check_record(form, entry.data)
+        if errors:
+            return [problem_for(data, entry, e, form, False) for e in errors]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(out, renderer.render(values))
+    return []
+

@@ -1,0 +1,138 @@
+"""Read filled-in data: one record or many, from YAML or CSV, remembering where each value is."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from ..errors import Problem, display_path
+from ..load import MAX_FILE_BYTES, parse_yaml
+from .data import FieldError, header_errors, unflatten
+from .model import Form
+
+MAX_DATA_BYTES = 64 * 1024 * 1024  # a CSV of tens of thousands of records
+
+
+@dataclass
+class Entry:
+    """One record and how to point at it in its file."""
+
+    number: int  # 1-based position among the records
+    data: Any
+    label: str  # 第 5 行 / 第 3 条记录
+    locate: Callable[[tuple], tuple[int, int]] = field(repr=False)  # value path → (line, column)
+
+
+@dataclass
+class Records:
+    entries: list[Entry]
+    problems: list[Problem]  # rows that are not records, or (with no entries) a file that cannot be read
+    rejected: int = 0  # rows left out because of such problems
+
+
+def read_records(path: Path, form: Form) -> Records:
+    if path.suffix.lower() == ".csv":
+        return _read_csv(path, form)
+    if path.suffix.lower() in (".yaml", ".yml"):
+        return _read_yaml(path)
+    return Records([], [Problem(display_path(path), 1, 1, "数据文件应为 .yaml、.yml 或 .csv")])
+
+
+def problem_for(path: Path, entry: Entry, error: FieldError, form: Form, several: bool) -> Problem:
+    line, column = entry.locate(error.path)
+    where = f"{entry.label} " if several else ""
+    return Problem(display_path(path), line, column, where + error.describe(form))
+
+
+def _read_yaml(path: Path) -> Records:
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            return Records([], [Problem(display_path(path), 1, 1,
+                                        f"YAML 数据文件过大（超过 {MAX_FILE_BYTES // 1024} KB），大批数据请用 CSV")])
+    except OSError as error:
+        return Records([], [Problem(display_path(path), 1, 1, f"无法读取文件：{error.strerror}")])
+    source, problems = parse_yaml(path)
+    if problems:
+        return Records([], problems)
+    data = source.data
+    if isinstance(data, dict):
+        return Records([Entry(1, data, "", lambda p: source.where(p))], [])
+    if not isinstance(data, list) or not data:
+        return Records([], [source.problem((), "数据文件应为一条记录（「字段: 值」）或记录的列表（每条以「- 」开头）")])
+    entries = []
+    for i, item in enumerate(data):
+        line, _ = source.where((i,))
+        entries.append(Entry(i + 1, item, f"第 {i + 1} 条记录（第 {line} 行）",
+                             lambda p, i=i: source.where((i,) + tuple(p))))
+    return Records(entries, [])
+
+
+def _decode(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("gb18030")  # Excel on Chinese Windows saves CSV in GBK
+
+
+def _read_csv(path: Path, form: Form) -> Records:
+    shown = display_path(path)
+    try:
+        if path.stat().st_size > MAX_DATA_BYTES:
+            return Records([], [Problem(shown, 1, 1, f"CSV 文件过大（超过 {MAX_DATA_BYTES // 1024 // 1024} MB）")])
+        text = _decode(path.read_bytes())
+    except OSError as error:
+        return Records([], [Problem(shown, 1, 1, f"无法读取文件：{error.strerror}")])
+    except UnicodeDecodeError:
+        return Records([], [Problem(shown, 1, 1, "无法识别文件编码，请另存为 UTF-8 编码的 CSV")])
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        headers = [h.strip() for h in next(reader)]
+    except StopIteration:
+        return Records([], [Problem(shown, 1, 1, "CSV 文件是空的")])
+    except csv.Error as error:
+        return Records([], [Problem(shown, 1, 1, f"CSV 格式错误：{error}")])
+    bad = header_errors(form, headers)
+    if bad:
+        return Records([], [Problem(shown, 1, 1, f"表头：{message}",
+                                    hint="表头应为字段标识，见 python3 build.py fill 表格 --example-csv")
+                            for message in bad])
+    return _csv_entries(reader, headers, shown)
+
+
+def _csv_entries(reader, headers: list[str], shown: str) -> Records:
+    entries: list[Entry] = []
+    problems: list[Problem] = []
+    column_of = {h: i + 1 for i, h in enumerate(headers)}
+    start = reader.line_num + 1
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            problems.append(Problem(shown, start, 1, f"第 {start} 行：CSV 格式错误：{error}"))
+            break
+        line, start = start, reader.line_num + 1
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) > len(headers):
+            problems.append(Problem(shown, line, len(headers) + 1,
+                                    f"第 {line} 行：比表头多出 {len(cells) - len(headers)} 列（文字中的逗号需加引号）"))
+            continue
+        data = unflatten({h: c for h, c in zip(headers, cells) if c.strip()})
+        entries.append(Entry(len(entries) + 1, data, f"第 {line} 行",
+                             lambda p, line=line: (line, _column(column_of, p))))
+    return Records(entries, problems, rejected=len(problems))
+
+
+def _column(column_of: dict[str, int], path: tuple) -> int:
+    """The CSV column of a value path (documents, 1, title → documents.2.title); 1 when unknown."""
+    header = ".".join(str(p + 1) if isinstance(p, int) else str(p) for p in path)
+    while header:
+        if header in column_of:
+            return column_of[header]
+        header = header.rpartition(".")[0]
+    return 1
