@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import re
+import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -26,7 +29,8 @@ _ARGPARSE_MESSAGES = [
 
 class _Formatter(argparse.RawDescriptionHelpFormatter):
     def add_usage(self, usage, actions, groups, prefix=None):
-        return super().add_usage(usage, actions, groups, prefix="用法：")
+        # prefix is "" when argparse builds a subcommand's prog from this usage
+        return super().add_usage(usage, actions, groups, prefix="用法：" if prefix is None else prefix)
 
 
 class Parser(argparse.ArgumentParser):
@@ -49,10 +53,9 @@ class Parser(argparse.ArgumentParser):
 
 def build_parser() -> Parser:
     parser = Parser(prog="python3 build.py", description="区委办公室工作制度汇编：由 regulations/ 下的 YAML 生成手册网站、表格和汇编。")
-    parser.add_argument("--out", type=Path, default=None, help="网站输出目录（默认 site/）")
+    add_build_options(parser, None)
     commands = parser.add_subparsers(dest="command", metavar="命令", parser_class=Parser)
-    commands.add_parser("build", help="完整构建网站到 site/（默认命令）").add_argument(
-        "--out", type=Path, default=argparse.SUPPRESS, help="网站输出目录（默认 site/）")
+    add_build_options(commands.add_parser("build", help="完整构建网站到 site/（默认命令）"), argparse.SUPPRESS)
     check = commands.add_parser("check", help="检查全部 YAML，列出所有问题")
     check.add_argument("--strict", action="store_true", help="警告也视为失败")
     serve = commands.add_parser("serve", help="本机实时预览（修改 YAML 或模板后自动刷新）")
@@ -64,6 +67,17 @@ def build_parser() -> Parser:
     fill.add_argument("fill_args", nargs=argparse.REMAINDER)
     editor_commands.add_commands(commands)
     return parser
+
+
+def add_build_options(parser: Parser, default) -> None:
+    """--out and --profile, accepted before or after the word build (the later one wins)."""
+    from .profile import DEFAULT_OUT, PROFILES
+
+    parser.add_argument("--out", type=Path, default=default,
+                        help=f"网站输出目录（默认：内部版 {DEFAULT_OUT['internal']}/，公开版 {DEFAULT_OUT['public']}/）")
+    parser.add_argument("--profile", choices=PROFILES, default=default if default is not None else "internal",
+                        help="internal：内部版（默认，含全部文件，页首和汇编封面标「内部资料」）；"
+                             "public：公开版（只含标为 visibility: public 的文件和表格）")
 
 
 def print_problems(problems: list[Problem]) -> None:
@@ -87,19 +101,42 @@ def command_check(args) -> int:
 
 
 def command_build(args) -> int:
+    from .profile import PROFILE_NAMES, default_out
     from .site import build_site
 
-    out = (args.out or ROOT / "site")
+    out = args.out or default_out(ROOT, args.profile)
     started = time.perf_counter()
     try:
-        handbook = build_site(ROOT, out)
+        with terminate_as_interrupt():
+            edition = build_site(ROOT, out, profile=args.profile)
     except HandbookError as error:
         print_problems(error.problems)
         print(f"构建失败，{out} 保持不变。", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print(f"\n构建已中断，{out} 保持不变。", file=sys.stderr)
+        return 130
     seconds = time.perf_counter() - started
-    print(f"构建完成：{len(handbook.structures)} 个文件 → {out}（{seconds:.1f} 秒）")
+    withheld = f"，未收入内部文件 {len(edition.withheld)} 个" if edition.public else ""
+    print(f"构建完成（{PROFILE_NAMES[args.profile]}）：{len(edition.structures)} 个文件{withheld} → {out}（{seconds:.1f} 秒）")
+    if edition.public and not edition.structures:
+        print("提示：还没有文件标为 visibility: public，公开版中没有任何制度。", file=sys.stderr)
     return 0
+
+
+@contextlib.contextmanager
+def terminate_as_interrupt():
+    """Let `kill` (SIGTERM) stop a build the way Ctrl-C does, so its clean-up runs and the previous site stays."""
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, interrupt) if main_thread else None
+    try:
+        yield
+    finally:
+        if main_thread:
+            signal.signal(signal.SIGTERM, previous)
 
 
 def command_serve(args) -> int:

@@ -9,6 +9,9 @@ same way on every machine and no system font is needed.
 from __future__ import annotations
 
 import hashlib
+import html
+import os
+import re
 import struct
 import subprocess
 import zlib
@@ -22,6 +25,8 @@ FONT_FLAGS = ("--font-regular", "--font-italic", "--font-bold", "--font-semibold
 TIMEOUT_SECONDS = 120
 # Tighter than D2's defaults (70/40) so long procedures stay printable on one page.
 LAYOUT_FLAGS = ("--layout=elk", "--elk-nodeNodeBetweenLayers=44", "--elk-edgeNodeBetweenLayers=24")
+OUTPUT_VERSION = "1"  # bump when tidy_svg or svg_to_png change what they make (cached drawings are redone)
+FILE_MODE = 0o644  # D2 itself would write 0600; everything here is written world-readable
 SVG_DPI = 96  # CSS pixels per inch: D2 sizes the SVG in CSS pixels
 
 
@@ -56,9 +61,9 @@ def version() -> str:
 
 @lru_cache(maxsize=1)
 def signature() -> str:
-    """What, besides the D2 source, decides the SVG: D2's version, the font and the flags (for cache keys)."""
+    """What, besides the D2 source, decides the drawings (for cache keys)."""
     font = hashlib.sha256(font_path().read_bytes()).hexdigest()
-    return " ".join((version(), font, *LAYOUT_FLAGS))
+    return " ".join((OUTPUT_VERSION, version(), font, *LAYOUT_FLAGS))
 
 
 def render_svg(source: str, *, name: str = "流程图", pad: int = 24) -> bytes:
@@ -124,10 +129,75 @@ def svg_to_png(svg: bytes, dpi: int = 200) -> bytes:
     return with_dpi(bytes(png), dpi)
 
 
+_LINK_ICON = re.compile(rb'<g transform="translate\([^)]*\)" class="appendix-icon">.*?</svg>\s*</g>', re.S)
+_STYLE = re.compile(rb"(<style[^>]*><!\[CDATA\[)(.*?)(\]\]></style>)", re.S)
+_CSS_RULE = re.compile(rb"([^{}]+)(\{[^{}]*\})")
+_VIEWBOX = re.compile(rb'viewBox="0 0 ([\d.]+) ([\d.]+)"')
+
+
+def tidy_svg(svg: bytes, title: str) -> bytes:
+    """Make D2's SVG fit to inline in a page: no link badges (the whole box is the link), CSS scoped
+    to the drawing, its natural size, and an accessible title."""
+    svg = _LINK_ICON.sub(b"", svg)
+    # (tabs would be turned into spaces by Markdown: none, so the inlined drawing is byte for byte this file)
+    svg = _STYLE.sub(lambda m: m.group(1) + _CSS_RULE.sub(_scoped_rule, m.group(2)).replace(b"\t", b"  ")
+                     + m.group(3), svg)
+    head_end = svg.index(b">") + 1
+    width, height = _VIEWBOX.search(svg[:head_end]).groups()
+    label = html.escape(title).encode("utf-8")
+    attributes = b'<svg role="img" aria-label="%s" width="%s" height="%s" ' % (label, width, height)
+    head = svg[:head_end].replace(b"<svg ", attributes, 1)
+    return head + b"<title>" + label + b"</title>" + svg[head_end:]
+
+
+def _scoped_rule(match: re.Match) -> bytes:
+    """D2 writes some global rules (.shape, .md …): confine them to D2 drawings."""
+    selectors = match.group(1).strip()
+    if selectors.startswith((b".d2-", b"@")):
+        return match.group(0)
+    scoped = b", ".join(b".d2-svg " + s.strip() for s in selectors.split(b","))
+    return b"\n" + scoped + match.group(2)
+
+
+def draw(source: str, title: str, svg_file: Path, png_file: Path, dpi: int) -> None:
+    """Render D2 source to a tidied SVG and its PNG, written to the two files (PNG first: the SVG's
+    presence marks a complete pair). Takes plain values so worker processes need only this module."""
+    svg = tidy_svg(render_svg(source, name=f"流程图「{title}」"), title)
+    write_file(png_file, svg_to_png(svg, dpi))
+    write_file(svg_file, svg)
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """Write atomically with mode 0644, whatever the umask or the writer's defaults."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.is_file() and path.read_bytes() == data:
+        os.chmod(path, FILE_MODE)
+        return
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temp.write_bytes(data)
+    os.chmod(temp, FILE_MODE)
+    os.replace(temp, path)
+
+
+def png_size(png: bytes) -> tuple[int, int, int]:
+    """Width and height in pixels and the resolution in dpi (0 when the PNG does not say)."""
+    _check_png(png)
+    width, height = struct.unpack_from(">II", png, 16)
+    dpi, pos = 0, 8
+    while pos < len(png):
+        length, kind = struct.unpack_from(">I4s", png, pos)
+        if kind == b"pHYs":
+            per_metre, _, unit = struct.unpack_from(">IIB", png, pos + 8)
+            dpi = round(per_metre * 0.0254) if unit == 1 else 0
+        if kind == b"IDAT":
+            break
+        pos += 12 + length
+    return width, height, dpi
+
+
 def with_dpi(png: bytes, dpi: int) -> bytes:
     """Set the PNG's physical resolution (pHYs) so Word places it at the intended size."""
-    if png[:8] != b"\x89PNG\r\n\x1a\n" or png[12:16] != b"IHDR":
-        raise D2Error("PNG 数据无效")
+    _check_png(png)
     per_metre = round(dpi / 0.0254)
     body = b"pHYs" + struct.pack(">IIB", per_metre, per_metre, 1)
     phys = struct.pack(">I", 9) + body + struct.pack(">I", zlib.crc32(body))
@@ -142,3 +212,8 @@ def with_dpi(png: bytes, dpi: int) -> bytes:
             out.append(phys)
         pos = end
     return b"".join(out)
+
+
+def _check_png(png: bytes) -> None:
+    if png[:8] != b"\x89PNG\r\n\x1a\n" or png[12:16] != b"IHDR":
+        raise D2Error("PNG 数据无效")

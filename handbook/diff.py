@@ -15,6 +15,7 @@ import dataclasses
 import difflib
 import html
 import subprocess
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -204,8 +205,16 @@ def match_units(old: list[Unit], new: list[Unit]) -> dict[int, int]:
                     candidates.append((-ratio, abs(a.position - b.position), a.position, b.position))
     for _, _, a_pos, b_pos in sorted(candidates):
         if a_pos not in pairs and b_pos not in taken:
-            pairs[a_pos] = b_pos
-            taken.add(b_pos)
+            pair(old[a_pos], new[b_pos])
+    for a in reversed(old):  # a retitled chapter (section, item) is the one most of its contents went to;
+        # deepest first, so a section is matched before the chapter that holds it
+        if a.position in pairs:
+            continue
+        moved_to = Counter(new[pairs[u.position]].parent for u in old if u.parent == a.position and u.position in pairs)
+        target, count = moved_to.most_common(1)[0] if moved_to else (None, 0)
+        children = sum(u.parent == a.position for u in old)
+        if target is not None and target not in taken and new[target].kind == a.kind and 2 * count >= children:
+            pair(a, new[target])
     return pairs
 
 
@@ -360,7 +369,8 @@ def headline(group: list[UnitChange]) -> str:
 def body_text(change: UnitChange, color: bool = False) -> str:
     """The text of an added/removed unit, or the marked-up difference of a changed one."""
     if "changed" not in change.kinds:
-        return change.unit.text if set(change.kinds) & {"added", "removed"} else ""
+        shown = set(change.kinds) & {"added", "removed"} and change.unit.text != change.unit.label
+        return change.unit.text if shown else ""
     marks = {"delete": ("\033[31m[-", "-]\033[0m") if color else ("[-", "-]"),
              "insert": ("\033[32m{+", "+}\033[0m") if color else ("{+", "+}")}
     return "".join(text if op == "equal" else marks[op][0] + text + marks[op][1] for op, text in change.segments())
@@ -438,8 +448,8 @@ def format_html(old: Version, new: Version, diffs: list[DocDiff]) -> str:
                 marked = "".join(esc(t) if op == "equal" else f"<{op[:3]}>{esc(t)}</{op[:3]}>"
                                  for op, t in change.segments())
                 parts.append(f'<div class="text">{marked}</div>')
-            elif len(group) == 1 and set(change.kinds) & {"added", "removed"}:
-                parts.append(f'<div class="text">{esc(change.unit.text)}</div>')
+            elif len(group) == 1 and body_text(change):
+                parts.append(f'<div class="text">{esc(body_text(change))}</div>')
             parts.append("</div>")
     counts = summary(diffs)
     if any(counts.values()):

@@ -181,13 +181,14 @@ def link_ref(node: FlowNode) -> Ref | None:
 
 
 def link_href(node: FlowNode, index: Index | None = None, here: str = "") -> str | None:
-    """The node's link as a page-relative URL (./doc.html#anchor), for flat site pages."""
+    """The node's link as a page-relative URL (./doc.html#anchor), for flat site pages;
+    None when the target is missing or left out of the edition being built."""
     ref = link_ref(node)
     if ref is None:
         return None
     if index is not None:
         target = index.resolve(ref, here)
-        if target is None:
+        if target is None or not index.is_published(target.doc_id):
             return None
         page, anchor = target.page.removesuffix(".md"), target.anchor
     else:

@@ -7,6 +7,7 @@ from what `check` and the editor actually accept.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -143,6 +144,7 @@ def shared_fields(alternatives: list[ModelDoc], anchor_name: str) -> list[ModelD
                        for m in alternatives]
 
 
+@functools.lru_cache(maxsize=1)  # the models do not change while the program runs (serve regenerates often)
 def reference() -> list[FileDoc]:
     """Every kind of YAML file, with its models; a model shared by several files is described once."""
     files = []

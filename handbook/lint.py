@@ -13,11 +13,13 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from .errors import Problem
 from .load import Source
-from .structure import Element, Structure
+
+if TYPE_CHECKING:  # handbook.structure pulls in the model; lint itself only needs the types
+    from .structure import Element, Structure
 
 # Fields whose strings are running prose (the last named part of a value's location)
 PROSE_FIELDS = frozenset({"text", "title", "p", "h", "preamble", "closing", "articles", "items", "clauses",
@@ -71,13 +73,20 @@ class FileContext:
             loc = loc[:-1]
         return None
 
-    def strings(self, fields: frozenset[str] = PROSE_FIELDS) -> Iterator[tuple[tuple, str]]:
+    @cached_property
+    def _all_strings(self) -> list[tuple[tuple, str, str]]:
+        """(location, text, name of the field) of every string outside corrections."""
         from .validate import strings
 
+        found = []
         for loc, text in strings(self.source.data):
             names = [part for part in loc if isinstance(part, str)]
-            if names and names[-1] in fields and "corrections" not in names:
-                yield loc, text
+            if names and "corrections" not in names:
+                found.append((loc, text, names[-1]))
+        return found
+
+    def strings(self, fields: frozenset[str] = PROSE_FIELDS) -> Iterator[tuple[tuple, str]]:
+        return ((loc, text) for loc, text, name in self._all_strings if name in fields)
 
     def position(self, loc: tuple, value: str, offset: int) -> tuple[int, int]:
         """Line and column of value[offset] in the file (the value's start when it cannot be placed)."""

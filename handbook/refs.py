@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
-from .structure import Element, Structure
+if TYPE_CHECKING:  # only for annotations: importing structure here is circular (structure → model → flow → refs)
+    from .structure import Element, Structure
 
 REF = re.compile(r"\[\[([^\[\]|\n]+?)(?:\|([^\[\]\n]+?))?\]\]")
 
@@ -57,10 +58,15 @@ def refs_in(text: str) -> list[Ref]:
 class Index:
     """Every document and keyed element, for resolving references."""
 
-    def __init__(self, structures: list[Structure], pages: dict[str, str] | None = None):
+    def __init__(self, structures: list[Structure], pages: dict[str, str] | None = None,
+                 excluded: frozenset[str] = frozenset()):
         self.structures = {s.doc.id: s for s in structures}
         self.pages = pages or {}
+        self.excluded = excluded  # documents the edition being built leaves out: cited by words, never linked
         self._keys = {s.doc.id: s.keyed() for s in structures}
+
+    def is_published(self, doc_id: str) -> bool:
+        return doc_id not in self.excluded
 
     def page_of(self, doc_id: str) -> str:
         return self.pages.get(doc_id, f"{doc_id}.md")

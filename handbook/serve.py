@@ -1,5 +1,11 @@
 """Live preview: regenerate the Markdown when a source changes; MkDocs serves and reloads it.
 
+Speed: the sources are polled every 0.1 s and only Markdown files whose content
+changed are rewritten (site.write_tree), and MkDocs runs `serve --dirty`, so it
+re-renders only those pages instead of the whole site. When the navigation
+changes (a title, a new file), every page is marked changed so all of them get
+the new menu.
+
 A broken YAML file does not take the preview down: the terminal lists the
 problems, the affected page keeps its last good text under a red notice.
 """
@@ -7,17 +13,23 @@ problems, the affected page keeps its last good text under a red notice.
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+import yaml
 
 from .errors import Problem
 from .site import write_sources
 from .sources import load_handbook
 
 WATCHED = ("regulations", "templates", "overrides", "assets", "forms", "mkdocs.yml")
-POLL_SECONDS = 0.3
+POLL_SECONDS = 0.1
+SERVE_CONFIG = "mkdocs.serve.yml"
+PREVIEW_HOOK = Path(__file__).with_name("preview_hook.py")
+ERROR_END = "<!-- serve-error-end -->\n"
 
 
 def snapshot(root: Path) -> dict[Path, float]:
@@ -40,9 +52,19 @@ def regenerate(root: Path, build_dir: Path) -> list[Problem]:
         mark_broken_pages(build_dir / "docs", problems)
         print("有错误：页面保留上次成功的内容，并在页首显示错误。", file=sys.stderr)
         return problems
-    write_sources(handbook, root, build_dir)
+    config = build_dir / "mkdocs.yml"
+    before = config.read_text(encoding="utf-8") if config.exists() else None
+    generated = write_sources(handbook, root, build_dir)
+    if before is not None and config.read_text(encoding="utf-8") != before:
+        touch_pages(generated.docs_dir)  # the menu changed: every page must be rendered again
     print(f"已更新（{time.perf_counter() - started:.2f} 秒）")
     return problems
+
+
+def touch_pages(docs_dir: Path) -> None:
+    now = time.time()
+    for page in docs_dir.rglob("*.md"):
+        os.utime(page, (now, now))
 
 
 def mark_broken_pages(docs_dir: Path, problems: list[Problem]) -> None:
@@ -51,17 +73,39 @@ def mark_broken_pages(docs_dir: Path, problems: list[Problem]) -> None:
 
     by_page: dict[Path, list[Problem]] = {}
     for problem in problems:
+        if problem.severity != "error":
+            continue
         page = docs_dir / (Path(problem.path).stem + ".md")
         if not page.exists():
             page = docs_dir / "index.md"
         by_page.setdefault(page, []).append(problem)
     for page, found in by_page.items():
         text = page.read_text(encoding="utf-8") if page.exists() else ""
-        text = text.split("<!-- serve-error-end -->\n", 1)[-1]
+        text = text.split(ERROR_END, 1)[-1]
         items = "".join(f"<li>{escape(str(p))}</li>" for p in found)
         notice = (f'<div class="admonition failure serve-error"><p class="admonition-title">源文件有错误，'
-                  f'以下为上次成功生成的内容</p><ul>{items}</ul></div>\n<!-- serve-error-end -->\n')
+                  f'以下为上次成功生成的内容</p><ul>{items}</ul></div>\n{ERROR_END}')
         page.write_text(notice + text, encoding="utf-8")
+
+
+def write_serve_config(root: Path, build_dir: Path) -> Path:
+    """build/mkdocs.serve.yml: the build's config plus the preview hook (hooks lists are not merged)."""
+    project = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8")) or {}
+    hooks = [str((build_dir / h).resolve()) for h in project.get("hooks") or []] + [str(PREVIEW_HOOK)]
+    path = build_dir / SERVE_CONFIG
+    text = yaml.safe_dump({"INHERIT": "mkdocs.yml", "hooks": hooks}, allow_unicode=True, sort_keys=False)
+    path.write_text("# 由 build.py serve 生成，请勿手工修改\n" + text, encoding="utf-8")
+    return path
+
+
+def start_mkdocs(config: Path, host: str, port: int, **popen) -> subprocess.Popen:
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    return subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--livereload", "--dirty", "-f", str(config),
+                             "-a", f"{host}:{port}"], env=env, **popen)
+
+
+def _stop_on_sigterm(signum, frame):
+    raise KeyboardInterrupt
 
 
 def serve(root: Path, host: str, port: int) -> int:
@@ -70,9 +114,8 @@ def serve(root: Path, host: str, port: int) -> int:
     if not (build_dir / "mkdocs.yml").exists():
         print("首次生成失败，请先修正上面的错误。", file=sys.stderr)
         return 1
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--livereload", "-f",
-                               str(build_dir / "mkdocs.yml"), "-a", f"{host}:{port}"], env=env)
+    server = start_mkdocs(write_serve_config(root, build_dir), host, port)
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
     print(f"预览地址：http://{host}:{port}/  （Ctrl-C 退出）")
     stamps = snapshot(root)
     try:
@@ -86,5 +129,11 @@ def serve(root: Path, host: str, port: int) -> int:
         pass
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+    if server.returncode not in (0, -signal.SIGTERM):
+        print(f"MkDocs 预览服务意外退出（退出码 {server.returncode}），端口 {port} 是否已被占用？", file=sys.stderr)
+        return 1
     return 0

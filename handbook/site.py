@@ -8,6 +8,7 @@ mkdocs.yml can take its place.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -19,11 +20,14 @@ import yaml
 from .errors import HandbookError, Problem
 from .guide import GUIDE_PAGE, guide_page
 from .history import CHANGELOG_PAGE, changelog_page
+from .profile import Edition, edition_of, mkdocs_config, select, source_date_epoch
 from .render.pages import PageRenderer, nav_title
 from .sources import Handbook, load_handbook
 
 # Folders of assets/ that belong in the site (fonts and font configs are for rendering only)
 SITE_ASSETS = ("stylesheets", "javascripts", "vendor", "images")
+# Written into every built site: which edition it is, so a later build knows what it may replace
+EDITION_STAMP = ".handbook-edition"
 
 
 @dataclass
@@ -97,7 +101,8 @@ def write_sources(handbook: Handbook, root: Path, build_dir: Path) -> Generated:
                    {p.relative_to(overrides).as_posix(): p.read_bytes() for p in overrides.rglob("*") if p.is_file()})
     config = build_dir / "mkdocs.yml"
     inherit = os.path.relpath(root / "mkdocs.yml", build_dir)
-    text = yaml.safe_dump({"INHERIT": inherit, "docs_dir": "docs", "nav": navigation(handbook)},
+    text = yaml.safe_dump({"INHERIT": inherit, "docs_dir": "docs", "nav": navigation(handbook),
+                           **mkdocs_config(edition_of(handbook))},
                           allow_unicode=True, sort_keys=False)
     write_tree_file(config, "# 由 build.py 生成，请勿手工修改\n" + text)
     return Generated(docs_dir, config, files)
@@ -108,8 +113,9 @@ def write_tree_file(path: Path, text: str) -> None:
         path.write_text(text, encoding="utf-8")
 
 
-def run_mkdocs(config: Path, site_dir: Path) -> None:
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+def run_mkdocs(config: Path, site_dir: Path, epoch: int) -> None:
+    # SOURCE_DATE_EPOCH: MkDocs stamps pages and sitemap.xml.gz with it instead of the clock
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH=str(epoch))
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", str(config), "-d", str(site_dir)],
         capture_output=True, text=True, env=env,
@@ -126,27 +132,86 @@ def load_or_raise(root: Path) -> tuple[Handbook, list[Problem]]:
     return handbook, problems
 
 
-def build_site(root: Path, out: Path, *, build_dir: Path | None = None, extra_steps=()) -> Handbook:
-    """Full build into `out`, replaced only when everything succeeded.
+def build_site(root: Path, out: Path, *, build_dir: Path | None = None, extra_steps=(),
+               profile: str = "internal") -> Edition:
+    """Full build of one edition into `out`, replaced only when everything succeeded.
 
-    extra_steps are callables (handbook, site_dir) run after MkDocs, before the
+    The edition's documents are selected before anything is generated, so pages,
+    navigation, search and every extra step see only what it publishes.
+    extra_steps are callables (edition, site_dir) run after MkDocs, before the
     swap, e.g. writing downloads; a failure in any of them leaves `out` untouched.
     """
-    handbook, _ = load_or_raise(root)
-    build_dir = build_dir or root / "build"
-    generated = write_sources(handbook, root, build_dir)
     out = out.resolve()
+    recover(out)
+    check_target(root, out, profile)
+    handbook = select(load_or_raise(root)[0], profile)
+    build_dir = build_dir or (root / "build" if profile == "internal" else root / "build" / profile)
+    generated = write_sources(handbook, root, build_dir)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = out.parent / f".{out.name}.tmp-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     try:
-        run_mkdocs(generated.config, staging)
+        run_mkdocs(generated.config, staging, source_date_epoch(handbook))
         for step in extra_steps:
             step(handbook, staging)
+        (staging / EDITION_STAMP).write_text(profile + "\n", encoding="utf-8")
         replace_dir(staging, out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return handbook
+
+
+def built_edition(folder: Path) -> str | None:
+    """The edition a folder was built as; "" for a site built before editions were stamped; None if no site."""
+    stamp = folder / EDITION_STAMP
+    if stamp.is_file():
+        return stamp.read_text(encoding="utf-8").strip()
+    if all((folder / name).is_file() for name in ("index.html", "404.html", "sitemap.xml")):
+        return ""
+    return None
+
+
+def check_target(root: Path, out: Path, profile: str) -> None:
+    """Refuse an output folder whose replacement would destroy anything but an earlier build."""
+    reason = None
+    if out == root.resolve() or out in root.resolve().parents:
+        reason = "输出目录不能是项目目录或它的上级目录"
+    elif out.exists() and not out.is_dir():
+        reason = "已有同名文件，不能作为输出目录"
+    elif out.is_dir() and any(out.iterdir()) and built_edition(out) is None:
+        reason = "该目录不是此前构建的手册网站，为防误删不会覆盖它；请换一个目录，或确认无用后先清空它"
+    elif profile == "internal" and built_edition(out) == "public":
+        reason = "该目录是公开版，不能用内部版覆盖（以免内部资料进入公开目录）；请加 --profile public，或换一个目录"
+    if reason:
+        raise HandbookError([Problem(str(out), 1, 1, reason)])
+
+
+def recover(out: Path) -> None:
+    """Undo what a killed build left next to `out`: put a moved-away site back, drop abandoned copies."""
+    pattern = re.compile(rf"\.{re.escape(out.name)}\.(tmp|old)-(\d+)")
+    for path in sorted(out.parent.iterdir() if out.parent.is_dir() else []):
+        match = pattern.fullmatch(path.name)
+        if not match or not _abandoned(int(match.group(2))):
+            continue
+        if match.group(1) == "old" and not out.exists():
+            path.rename(out)
+        else:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _abandoned(pid: int) -> bool:
+    """Whether the build that used this process id is gone (never guessed where it cannot be checked)."""
+    if pid == os.getpid():
+        return True
+    if os.name != "posix":
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False
+    return False
 
 
 def replace_dir(new: Path, old: Path) -> None:

@@ -4,88 +4,94 @@ The template carries Jinja only in text, so after rendering the state Word keeps
 outside the text is set here: placeholder shown (and greyed) when the text is the
 control's placeholder, check box ticked when it shows ☒, the date picker's date,
 and fresh unique control ids (table rows repeat controls).
+
+This works on the XML text rather than a parsed tree because it runs once per
+filled document and parsing dominated the cost. The input is always lxml's
+serialisation (docxtpl hands the body through lxml), so elements are written
+one way: <w:sdt>, <w:tag w:val="…"/>, double-quoted attributes. Controls are
+not nested in form templates.
 """
 
 from __future__ import annotations
 
+import html
 import re
-
-from lxml import etree
 
 from .layout import CHECKED
 
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
-_W = f"{{{W}}}"
-_W14 = f"{{{W14}}}"
+_OPEN, _CLOSE, _PROPS_END = "<w:sdt>", "</w:sdt>", "</w:sdtPr>"
+_CONTENT_START, _CONTENT_END = "<w:sdtContent>", "</w:sdtContent>"
+_TEXT = re.compile(r"<w:t(?: [^>]*)?>([^<]*)</w:t>|<w:t/>|<w:(br|tab|cr)(?: [^>]*)?/>")
+_TAG = re.compile(r'<w:tag w:val="([^"]*)"/>')
+_ID = re.compile(r'<w:id w:val="[^"]*"/>')
+_SHOWING = re.compile(r"<w:showingPlcHdr(?: [^>]*)?/>")
+# w:showingPlcHdr goes before these (schema order of w:sdtPr), or last
+_AFTER_SHOWING = re.compile(r"<w:(?:dataBinding|label|tabIndex|equation|comboBox|date|docPartObj|docPartList|dropDownList"
+                            r"|picture|richText|text|citation|group|bibliography)[ />]|<w1[45]:|</w:sdtPr>")
+_CHECKED = re.compile(r'<w14:checked w14:val="[^"]*"/>')
+_DATE = re.compile(r"<w:date(?: [^>]*?)?(/?)>")
+_RUN_START = re.compile(r"(<w:r(?: [^>]*)?>)(<w:rPr>)?")
+_PLACEHOLDER_STYLE = '<w:rStyle w:val="PlaceholderText"/>'
 _CN_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
-# Elements of w:sdtPr that must come before w:showingPlcHdr (schema order)
-_BEFORE_PLACEHOLDER = {f"{_W}{n}" for n in ("rPr", "alias", "tag", "id", "lock", "placeholder", "temporary")}
 
 
-def text_of(content: etree._Element) -> str:
-    """The text a reader sees in a control's content (line breaks as newlines)."""
+def text_of(content_xml: str) -> str:
+    """The text a reader sees in a piece of WordprocessingML (line breaks as newlines)."""
     out = []
-    for node in content.iter(f"{_W}t", f"{_W}br", f"{_W}tab"):
-        out.append(node.text or "" if node.tag == f"{_W}t" else ("\n" if node.tag == f"{_W}br" else "\t"))
+    for match in _TEXT.finditer(content_xml):
+        text, empty = match.group(1), match.group(2)
+        out.append(html.unescape(text) if text is not None else {"br": "\n", "cr": "\n", "tab": "\t"}.get(empty, ""))
     return "".join(out)
 
 
-def sync(root: etree._Element, placeholders: dict[str, str]) -> None:
-    """Set every control's state in the document tree `root` from its text; placeholders: tag → placeholder text."""
-    for number, sdt in enumerate(root.iter(f"{_W}sdt"), start=1):
-        props = sdt.find(f"{_W}sdtPr")
-        content = sdt.find(f"{_W}sdtContent")
-        if props is None or content is None:
-            continue
-        _set_val(props, "id", str(number))
-        text = text_of(content)
-        checkbox = props.find(f"{_W14}checkbox")
-        if checkbox is not None:
-            checked = checkbox.find(f"{_W14}checked")
-            if checked is not None:
-                checked.set(f"{_W14}val", "1" if text.strip() == CHECKED else "0")
-            continue
-        tag = props.find(f"{_W}tag")
-        shown = tag is not None and placeholders.get(tag.get(f"{_W}val", "")) == text
-        _show_placeholder(props, content, shown)
-        date = props.find(f"{_W}date")
-        if date is not None:
-            _set_full_date(date, None if shown else text)
+def sync(xml: str, placeholders: dict[str, str]) -> str:
+    """The document XML with every control's state set from its text; placeholders: tag → placeholder text."""
+    pieces = xml.split(_OPEN)
+    out = [pieces[0]]
+    for number, piece in enumerate(pieces[1:], start=1):
+        end = piece.find(_CLOSE)
+        out.append(_OPEN + (_sync_control(piece[:end], number, placeholders) + piece[end:] if end >= 0 else piece))
+    return "".join(out)
 
 
-def _set_val(props: etree._Element, name: str, value: str) -> None:
-    node = props.find(f"{_W}{name}")
-    if node is not None:
-        node.set(f"{_W}val", value)
+def _sync_control(inner: str, number: int, placeholders: dict[str, str]) -> str:
+    """One control's XML between <w:sdt> and </w:sdt>, its state set from its text."""
+    split = inner.find(_PROPS_END) + len(_PROPS_END)
+    props, rest = inner[:split], inner[split:]
+    props = _ID.sub(f'<w:id w:val="{number}"/>', props, count=1)
+    start, end = rest.find(_CONTENT_START), rest.find(_CONTENT_END)
+    has_content = start >= 0 and end >= 0
+    content = rest[start + len(_CONTENT_START):end] if has_content else ""
+    text = text_of(content)
+    if "<w14:checkbox>" in props:
+        checked = '<w14:checked w14:val="1"/>' if text.strip() == CHECKED else '<w14:checked w14:val="0"/>'
+        return _CHECKED.sub(checked, props) + rest
+    tag = _TAG.search(props)
+    shown = tag is not None and placeholders.get(html.unescape(tag.group(1))) == text
+    if "<w:showingPlcHdr" in props:
+        props = _SHOWING.sub("", props)
+    if shown:
+        at = _AFTER_SHOWING.search(props).start()
+        props = props[:at] + "<w:showingPlcHdr/>" + props[at:]
+    if "<w:date" in props:
+        props = _DATE.sub(lambda m: _date_element(m.group(1), None if shown else text), props, count=1)
+    if not has_content:
+        return props + rest
+    start += len(_CONTENT_START)
+    return props + rest[:start] + _restyle_runs(content, shown) + rest[end:]
 
 
-def _show_placeholder(props: etree._Element, content: etree._Element, shown: bool) -> None:
-    flag = props.find(f"{_W}showingPlcHdr")
-    if shown and flag is None:
-        position = sum(1 for child in props if child.tag in _BEFORE_PLACEHOLDER)
-        props.insert(position, etree.Element(f"{_W}showingPlcHdr"))
-    elif not shown and flag is not None:
-        props.remove(flag)
-    for run in content.iter(f"{_W}r"):
-        rpr = run.find(f"{_W}rPr")
-        if rpr is None:
-            rpr = etree.Element(f"{_W}rPr")
-            run.insert(0, rpr)
-        style = rpr.find(f"{_W}rStyle")
-        if shown and style is None:
-            style = etree.Element(f"{_W}rStyle")
-            rpr.insert(0, style)
-        if shown:
-            style.set(f"{_W}val", "PlaceholderText")
-        elif style is not None and style.get(f"{_W}val") == "PlaceholderText":
-            rpr.remove(style)
+def _restyle_runs(runs: str, shown: bool) -> str:
+    if _PLACEHOLDER_STYLE in runs:
+        runs = runs.replace(_PLACEHOLDER_STYLE, "").replace("<w:rPr></w:rPr>", "").replace("<w:rPr/>", "")
+    if not shown:
+        return runs
+    return _RUN_START.sub(lambda m: f"{m.group(1)}<w:rPr>{_PLACEHOLDER_STYLE}" + ("" if m.group(2) else "</w:rPr>"), runs)
 
 
-def _set_full_date(date: etree._Element, text: str | None) -> None:
+def _date_element(self_closing: str, text: str | None) -> str:
     match = _CN_DATE.fullmatch(text.strip()) if text else None
-    if match:
-        year, month, day = (int(g) for g in match.groups())
-        date.set(f"{_W}fullDate", f"{year:04d}-{month:02d}-{day:02d}T00:00:00Z")
-    elif f"{_W}fullDate" in date.attrib:
-        del date.attrib[f"{_W}fullDate"]
+    if not match:
+        return f"<w:date{self_closing}>"
+    year, month, day = (int(g) for g in match.groups())
+    return f'<w:date w:fullDate="{year:04d}-{month:02d}-{day:02d}T00:00:00Z"{self_closing}>'

@@ -229,7 +229,7 @@ def _mapping(field: FormField, value: Any, keys: tuple[str, ...]) -> tuple[dict,
 
 def _check_range(field: FormField, value: Any) -> tuple[DateRange | None, list[FieldError]]:
     if isinstance(value, str) and _RANGE_SPLIT.search(value):
-        start, _, end = _RANGE_SPLIT.split(value.strip(), maxsplit=1) + [""]
+        start, end = _RANGE_SPLIT.split(value.strip(), maxsplit=1)
         value = {"start": start, "end": end}
     keys = ("start", "end", "days") if field.count_days else ("start", "end")
     data, errors = _mapping(field, value, keys)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from .model import FORM, Form, FormField  # first: it loads the document model, which refs depends on
 from ..errors import HandbookError, Problem
 from ..load import Source, parse_yaml, validate
 from ..refs import Index, refs_in
-from .model import FORM, Form
 
 FORMS_DIR = "forms"
 
@@ -40,7 +40,10 @@ def load_form(path: Path, root: Path | None = None) -> tuple[LoadedForm | None, 
     if problems:
         return None, problems
     loaded = LoadedForm(form, source)
-    return loaded, _file_name(loaded) + example_problems(loaded)
+    problems = _file_name(loaded) + _cross_field(loaded)
+    if problems:
+        return None, problems
+    return loaded, example_problems(loaded)
 
 
 def load_forms(root: Path) -> tuple[list[LoadedForm], list[Problem]]:
@@ -67,6 +70,34 @@ def _file_name(loaded: LoadedForm) -> list[Problem]:
         return []
     return [loaded.source.problem(("id",), f"文件名「{loaded.source.path.name}」与 id「{loaded.form.id}」不一致",
                                   hint=f"把文件改名为 {loaded.form.id}.yaml")]
+
+
+def _cross_field(loaded: LoadedForm) -> list[Problem]:
+    """Field ids are unique; not_before and required_if name a field of the right type."""
+    problems = []
+    by_id: dict[str, FormField] = {}
+    for field in loaded.form.fields:
+        if field.id in by_id:
+            problems.append(loaded.source.problem(_last_loc(loaded, field.id) + ("id",), f"字段标识「{field.id}」重复"))
+        by_id.setdefault(field.id, field)
+    for field in loaded.form.fields:
+        loc = loaded.field_loc(field.id)
+        if field.not_before:
+            target_id, _, part = field.not_before.partition(".")
+            target = by_id.get(target_id)
+            if target is None or target.type not in ("date", "daterange") or bool(part) != (target.type == "daterange"):
+                problems.append(loaded.source.problem(loc + ("not_before",), f"not_before「{field.not_before}」应指向日期字段",
+                                                      hint="日期写字段标识，起止日期写 标识.start 或 标识.end"))
+        if field.required_if and getattr(by_id.get(field.required_if), "type", None) != "checkbox":
+            problems.append(loaded.source.problem(loc + ("required_if",),
+                                                  f"required_if「{field.required_if}」应指向勾选框（checkbox）字段"))
+    return problems
+
+
+def _last_loc(loaded: LoadedForm, field_id: str) -> tuple:
+    locs = [("sections", s, "fields", f) for s, section in enumerate(loaded.form.sections)
+            for f, field in enumerate(section.fields) if field.id == field_id]
+    return locs[-1]
 
 
 def example_problems(loaded: LoadedForm) -> list[Problem]:

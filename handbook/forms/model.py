@@ -200,7 +200,7 @@ class Form(Strict):
     required_by: list[Reference] = Field(min_length=1, description="要求使用本表的制度条款，如 [[document-management#lending]]")
     note: str | None = Field(None, description="编者注（如原件缺失、按通行做法设计）")
     visibility: Literal["internal", "public"] = Field("internal", description="internal：内部资料；public：可公开")
-    font_size: float = Field(12, ge=9, le=16, description="表格正文字号（磅），默认 12 即小四号")
+    font_size: int = Field(12, ge=9, le=16, description="表格正文字号（磅，整数），默认 12 即小四号")
     file_name: str = Field("{n:04d}", description="批量填写时的文件名模式：{n} 为记录序号（{n:04d} 补零到 4 位），"
                                                   "{字段标识} 为该字段的值，如 {n:04d}-{meeting_name}")
     corrections: list[Correction] = Field(default_factory=list, description="勘误说明（原件文字的更正）")
@@ -214,25 +214,6 @@ class Form(Strict):
         if value in RESERVED_IDS:
             raise ValueError(f"「{value}」是网站保留名称，不能用作表格标识")
         return value
-
-    @model_validator(mode="after")
-    def _cross_field(self) -> Form:
-        by_id: dict[str, FormField] = {}
-        for field in self.fields:
-            if field.id in by_id:
-                raise ValueError(f"字段标识「{field.id}」重复")
-            by_id[field.id] = field
-        for field in self.fields:
-            if field.not_before:
-                target_id, _, part = field.not_before.partition(".")
-                target = by_id.get(target_id)
-                if target is None or target.type not in ("date", "daterange") or bool(part) != (target.type == "daterange"):
-                    raise ValueError(f"字段「{field.id}」的 not_before「{field.not_before}」应指向日期字段"
-                                     "（起止日期写 标识.start 或 标识.end）")
-            if field.required_if and (by_id.get(field.required_if) is None
-                                      or by_id[field.required_if].type != "checkbox"):
-                raise ValueError(f"字段「{field.id}」的 required_if「{field.required_if}」应指向勾选框字段")
-        return self
 
     @property
     def fields(self) -> list[FormField]:

@@ -107,24 +107,27 @@ def _csv_entries(reader, headers: list[str], shown: str) -> Records:
     problems: list[Problem] = []
     column_of = {h: i + 1 for i, h in enumerate(headers)}
     start = reader.line_num + 1
+    row = 1  # the header
     while True:
         try:
             cells = next(reader)
         except StopIteration:
             break
         except csv.Error as error:
-            problems.append(Problem(shown, start, 1, f"第 {start} 行：CSV 格式错误：{error}"))
+            problems.append(Problem(shown, start, 1, f"文件第 {start} 行：CSV 格式错误：{error}"))
             break
         line, start = start, reader.line_num + 1
+        row += 1
         if not any(c.strip() for c in cells):
             continue
+        # the row as a spreadsheet numbers it; a line break inside a cell makes the file's line differ
+        label = f"第 {row} 行" + (f"（文件第 {line} 行）" if line != row else "")
         if len(cells) > len(headers):
             problems.append(Problem(shown, line, len(headers) + 1,
-                                    f"第 {line} 行：比表头多出 {len(cells) - len(headers)} 列（文字中的逗号需加引号）"))
+                                    f"{label}：比表头多出 {len(cells) - len(headers)} 列（文字中的逗号需加引号）"))
             continue
         data = unflatten({h: c for h, c in zip(headers, cells) if c.strip()})
-        entries.append(Entry(len(entries) + 1, data, f"第 {line} 行",
-                             lambda p, line=line: (line, _column(column_of, p))))
+        entries.append(Entry(len(entries) + 1, data, label, lambda p, line=line: (line, _column(column_of, p))))
     return Records(entries, problems, rejected=len(problems))
 
 

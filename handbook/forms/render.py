@@ -29,10 +29,12 @@ from . import controls
 from .data import DateRange, Signature, cn_date, format_number
 from .layout import BLANK_TABLE_ROWS, CHECKED, UNCHECKED, Layout, build
 from .model import Form
-from .package import read_parts, write_zip
+from .package import deflate, read_parts, write_zip, zip_entries
 
 DOCUMENT_PART = "word/document.xml"
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _BODY = re.compile(r"<w:body\b.*</w:body>", re.DOTALL)
+_LISTING = re.compile("[\t\n\a\f]")
 
 
 def jinja_env() -> jinja2.Environment:
@@ -99,8 +101,10 @@ class Renderer:
         self.layout = build(form)
         self.placeholders = self.layout.placeholders()
         data = template.read_bytes() if isinstance(template, Path) else template
-        self.parts = read_parts(data)
-        document = dict(self.parts)[DOCUMENT_PART].decode("utf-8")
+        parts = read_parts(data)
+        # the other parts never change: compress them once
+        self.entries = [None if name == DOCUMENT_PART else deflate(name, blob) for name, blob in parts]
+        document = dict(parts)[DOCUMENT_PART].decode("utf-8")
         self._head, self._tail, body = _split_body(document)
         patched = _docxtpl().patch_xml(body)
         # render_xml_part() puts each paragraph on its own line before rendering; do the same
@@ -109,16 +113,38 @@ class Renderer:
     def render(self, values: dict[str, Any] | None) -> bytes:
         """The DOCX for one record (values from data.check_record), or the blank form for None."""
         body = self.template.render(template_context(self.form, values, self.layout))
-        body = _docxtpl().resolve_listing(re.sub(r"\n<w:p([ >])", r"<w:p\1", body))
-        root = etree.fromstring((self._head + body + self._tail).encode("utf-8"))
-        return finish(self.parts, root, self.placeholders)
+        # undo the line breaks added before compiling (values cannot contain "<": they are escaped)
+        body = resolve_listing(body.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>"))
+        document = deflate(DOCUMENT_PART, finish(self._head + body + self._tail, self.placeholders))
+        return zip_entries([document if entry is None else entry for entry in self.entries])
 
 
-def finish(parts: list[tuple[str, bytes]], document: etree._Element, placeholders: dict[str, str]) -> bytes:
-    """Set control state, then zip the document with the other parts in their original order."""
-    controls.sync(document, placeholders)
-    xml = etree.tostring(document, encoding="UTF-8", xml_declaration=True, standalone=True)
-    return write_zip([(name, xml if name == DOCUMENT_PART else data) for name, data in parts])
+def finish(document: str, placeholders: dict[str, str]) -> bytes:
+    """The rendered document XML with each control's state set from its text."""
+    return controls.sync(document, placeholders).encode("utf-8")
+
+
+def resolve_listing(xml: str) -> str:
+    """docxtpl's handling of tabs and line breaks in values, applied only to the paragraphs that have them.
+
+    docxtpl rewrites every paragraph of the document with regular expressions, which
+    costs more than the rest of a render; values are the only source of these characters.
+    Paragraphs do not nest, so the one holding a character starts at the last <w:p> before it.
+    """
+    out = []
+    done = 0
+    for match in _LISTING.finditer(xml):
+        if match.start() < done:
+            continue
+        start = max(xml.rfind("<w:p>", done, match.start()), xml.rfind("<w:p ", done, match.start()))
+        end = xml.find("</w:p>", match.start())
+        if start < 0 or end < 0:
+            continue
+        end += len("</w:p>")
+        out += [xml[done:start], _docxtpl().resolve_listing(xml[start:end])]
+        done = end
+    out.append(xml[done:])
+    return "".join(out)
 
 
 def render_docxtpl(form: Form, template: Path, values: dict[str, Any] | None) -> bytes:
@@ -128,8 +154,8 @@ def render_docxtpl(form: Form, template: Path, values: dict[str, Any] | None) ->
     buffer = io.BytesIO()
     tpl.save(buffer)
     parts = read_parts(buffer.getvalue())
-    root = etree.fromstring(dict(parts)[DOCUMENT_PART])
-    return finish(parts, root, build(form).placeholders())
+    document = finish(dict(parts)[DOCUMENT_PART].decode("utf-8"), build(form).placeholders())
+    return write_zip([(name, document if name == DOCUMENT_PART else blob) for name, blob in parts])
 
 
 def _split_body(document: str) -> tuple[str, str, str]:
@@ -137,7 +163,7 @@ def _split_body(document: str) -> tuple[str, str, str]:
     match = _BODY.search(document)
     if match is None:
         raise ValueError("模板中没有 w:body")
-    body = etree.tostring(etree.fromstring(document.encode("utf-8")).find(f"{{{controls.W}}}body"), encoding="unicode")
+    body = etree.tostring(etree.fromstring(document.encode("utf-8")).find(f"{{{W}}}body"), encoding="unicode")
     return document[:match.start()], document[match.end():], body
 
 

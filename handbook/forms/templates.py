@@ -1,287 +1,211 @@
 """Generate the docxtpl templates templates/forms/<form-id>.docx from the form definitions.
 
-    python -m handbook.forms.templates [form-id …]
+    python3 -m handbook.forms.templates [form-id …]
 
 The generated .docx is committed: staff may restyle it in Word or WPS, and the
 committed file is what gets rendered. Run this again only when a form's fields
-change (the template tests say so when the committed file no longer matches the YAML).
+change; the template tests fail when the committed file no longer matches the YAML.
 
 Jinja tags sit only inside w:t text, so the template is a valid document Word
 opens and saves; control state that cannot be text (placeholder shown, box
-ticked, picker date) is set after rendering by controls.sync().
+ticked, picker date) is set after rendering by controls.sync(). Page and type
+follow GB/T 9704 as the printed compendium does (render/gbt9704.py).
 """
 
 from __future__ import annotations
 
+import copy
+import datetime as dt
 import sys
 from pathlib import Path
-from xml.sax.saxutils import escape, quoteattr
 
+from lxml import etree
+
+from ..render.gbt9704 import (ALT_NAMES, FANGSONG, HEITI, MARGIN_BOTTOM, MARGIN_INNER, MARGIN_OUTER, MARGIN_TOP,
+                              PAGE_HEIGHT, PAGE_WIDTH, SIZE_2, SIZE_4, TEXT_WIDTH, XIAOBIAOSONG, rpr, styles_xml)
+from ..render.ooxml import XML_SPACE, Package, app_xml, core_xml, el, serialize
 from . import layout as lay
 from .model import Form
-from .package import write_zip
 
-# GB/T 9704-2012 page, in twips (1 mm = 56.6929 twips)
-PAGE_WIDTH, PAGE_HEIGHT = 11906, 16838
-MARGIN_TOP, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT = 2098, 1984, 1587, 1474
-TEXT_WIDTH = PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT  # 版心 156 mm
-
-TITLE_FONT, TITLE_FALLBACK = "方正小标宋简体", "宋体"
-BODY_FONT, BODY_FALLBACK = "仿宋_GB2312", "仿宋"
-HEADING_FONT = "黑体"
-LATIN_FONT = "Times New Roman"
 SYMBOL_FONT = "MS Gothic"  # what Word itself uses for content-control check boxes
-TITLE_SIZE = 22  # 2号
-NOTE_SIZE = 10.5  # 5号
 DATE_FORMAT = "yyyy年M月d日"
-
-NS = {
-    "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
-    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-    "w14": "http://schemas.microsoft.com/office/word/2010/wordml",
-    "mc": "http://schemas.openxmlformats.org/markup-compatibility/2006",
-}
-_XMLNS = " ".join(f'xmlns:{p}="{u}"' for p, u in NS.items())
-_DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+TEMPLATE_DATE = dt.datetime(2019, 10, 23)  # fixed, so regenerating an unchanged form gives the same bytes
+PLACEHOLDER_STYLE = "PlaceholderText"
+_JC = {"left": "left", "center": "center", "right": "right"}
 
 
 def template_path(root: Path, form_id: str) -> Path:
     return root / "templates" / "forms" / f"{form_id}.docx"
 
 
-def template_bytes(form: Form) -> bytes:
-    return write_zip([
-        ("[Content_Types].xml", _content_types()),
-        ("_rels/.rels", _package_rels()),
-        ("docProps/core.xml", _core(form)),
-        ("docProps/app.xml", _app()),
-        ("word/_rels/document.xml.rels", _document_rels()),
-        ("word/document.xml", document_xml(lay.build(form)).encode()),
-        ("word/styles.xml", _styles(form)),
-        ("word/settings.xml", _settings()),
-        ("word/fontTable.xml", _font_table()),
-    ])
+def write_template(form: Form, path: Path) -> None:
+    package = Package()
+    for kind, target in (("styles", "styles.xml"), ("settings", "settings.xml"), ("fontTable", "fontTable.xml")):
+        package.relate(kind, target)
+    package.parts.update({
+        "word/document.xml": serialize(document(lay.build(form))),
+        "word/styles.xml": styles_xml(_styles(form.font_size)),
+        "word/settings.xml": _settings(),
+        "word/fontTable.xml": _font_table(),
+        "docProps/core.xml": core_xml(form.title, "中共X区委员会办公室", form.display_title, TEMPLATE_DATE),
+        "docProps/app.xml": app_xml(),
+    })
+    path.parent.mkdir(parents=True, exist_ok=True)
+    package.save(path, TEMPLATE_DATE)
 
 
-# ---- document body -------------------------------------------------------------------------
-
-def document_xml(layout: lay.Layout) -> str:
+def document(layout: lay.Layout) -> etree._Element:
     writer = _Writer(layout.form.font_size)
-    body = "".join(writer.block(b) for b in layout.blocks)
-    sect = (f'<w:sectPr><w:pgSz w:w="{PAGE_WIDTH}" w:h="{PAGE_HEIGHT}"/>'
-            f'<w:pgMar w:top="{MARGIN_TOP}" w:right="{MARGIN_RIGHT}" w:bottom="{MARGIN_BOTTOM}" '
-            f'w:left="{MARGIN_LEFT}" w:header="851" w:footer="992" w:gutter="0"/><w:cols w:space="425"/></w:sectPr>')
-    return f'{_DECL}<w:document {_XMLNS} mc:Ignorable="w14"><w:body>{body}{sect}</w:body></w:document>'
-
-
-def rpr(font: str, size: float, bold: bool = False, style: str | None = None, latin: str = LATIN_FONT) -> str:
-    half_points = round(size * 2)
-    return ("<w:rPr>" + (f'<w:rStyle w:val="{style}"/>' if style else "")
-            + f'<w:rFonts w:ascii="{latin}" w:hAnsi="{latin}" w:eastAsia="{font}" w:cs="{latin}" w:hint="eastAsia"/>'
-            + ("<w:b/><w:bCs/>" if bold else "")
-            + f'<w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/></w:rPr>')
+    blocks = [writer.block(b) for b in layout.blocks]
+    section = el("w:sectPr", None,
+                 el("w:pgSz", {"w": PAGE_WIDTH, "h": PAGE_HEIGHT}),
+                 el("w:pgMar", {"top": MARGIN_TOP, "right": MARGIN_OUTER, "bottom": MARGIN_BOTTOM,
+                                "left": MARGIN_INNER, "header": 851, "footer": 992, "gutter": 0}),
+                 el("w:cols", {"space": 425}))
+    return el("w:document", {"mc:Ignorable": "w14"}, el("w:body", None, *blocks, section))
 
 
 class _Writer:
     """Writes layout blocks as WordprocessingML."""
 
-    def __init__(self, font_size: float):
+    def __init__(self, font_size: int):
         self.size = font_size
         self.next_id = 1
-        self.columns = _even(TEXT_WIDTH, lay.GRID)
+        self.columns = [(i + 1) * TEXT_WIDTH // lay.GRID - i * TEXT_WIDTH // lay.GRID for i in range(lay.GRID)]
 
-    def run_props(self, style: str) -> str:
+    def run_props(self, style: str) -> etree._Element:
         if style == "title":
-            return rpr(TITLE_FONT, TITLE_SIZE)
-        if style in ("section", "subtitle"):
-            return rpr(HEADING_FONT, self.size + (2 if style == "subtitle" else 0))
-        if style in ("note", "cut"):
-            return rpr(BODY_FONT, NOTE_SIZE)
-        return rpr(BODY_FONT, self.size)
+            return rpr(XIAOBIAOSONG, SIZE_2)
+        if style == "section":
+            return rpr(HEITI, self.size)
+        if style == "subtitle":
+            return rpr(HEITI, SIZE_4)
+        return rpr(FANGSONG, self.size)
 
-    def block(self, block: lay.Paragraph | lay.Table) -> str:
+    def block(self, block: lay.Paragraph | lay.Table) -> etree._Element:
         return self.table(block) if isinstance(block, lay.Table) else self.paragraph(block)
 
-    def paragraph(self, p: lay.Paragraph) -> str:
-        props = self.run_props(p.style)
-        border = '<w:pBdr><w:top w:val="dashed" w:sz="6" w:space="4" w:color="auto"/></w:pBdr>' if p.style == "cut" else ""
-        after = {"title": 240, "cut": 0, "subtitle": 120, "note": 120}.get(p.style, 0)
-        before = {"cut": 240}.get(p.style, 0)
-        keep = "<w:keepNext/>" if p.style in ("cut", "subtitle", "note") else ""
-        ppr = (f'<w:pPr>{keep}{border}<w:spacing w:before="{before}" w:after="{after}" w:line="240" w:lineRule="auto"/>'
-               f'<w:jc w:val="{_JC[p.align]}"/>{props}</w:pPr>')
-        return f"<w:p>{ppr}{''.join(self.part(x, props) for x in p.parts)}</w:p>"
+    def paragraph(self, p: lay.Paragraph) -> etree._Element:
+        border = el("w:pBdr", None, el("w:top", {"val": "dashed", "sz": 6, "space": 4, "color": "auto"}))
+        spacing = {"before": 240 if p.style == "cut" else 0,
+                   "after": {"title": 240, "subtitle": 120, "note": 120}.get(p.style, 0), "line": 240, "lineRule": "auto"}
+        properties = el("w:pPr", None,
+                        el("w:keepNext") if p.style in ("cut", "subtitle", "note") else None,
+                        border if p.style == "cut" else None,
+                        el("w:spacing", spacing), el("w:jc", {"val": _JC[p.align]}), self.run_props(p.style))
+        return el("w:p", None, properties, *(self.part(x, p.style) for x in p.parts))
 
-    def part(self, part: lay.Text | lay.Control, props: str) -> str:
+    def part(self, part: lay.Text | lay.Control, style: str) -> etree._Element:
         if isinstance(part, lay.Text):
-            return f'<w:r>{props}<w:t xml:space="preserve">{escape(part.text)}</w:t></w:r>'
-        return self.control(part, props)
+            return el("w:r", None, self.run_props(style), el("w:t", None, text=part.text))
+        return self.control(part, style)
 
-    def control(self, c: lay.Control, props: str) -> str:
-        if c.kind == "checkbox":
-            props = rpr(SYMBOL_FONT, self.size, latin=SYMBOL_FONT)
+    def control(self, c: lay.Control, style: str) -> etree._Element:
+        props = rpr(SYMBOL_FONT, self.size) if c.kind == "checkbox" else self.run_props(style)
         sdt_id = self.next_id
         self.next_id += 1
-        head = (f"<w:sdtPr>{props}<w:alias w:val={quoteattr(c.alias)}/><w:tag w:val={quoteattr(c.tag)}/>"
-                f'<w:id w:val="{sdt_id}"/><w:lock w:val="sdtLocked"/>{_control_type(c)}</w:sdtPr>')
-        content = f'<w:r>{props}<w:t xml:space="preserve">{{{{ {c.expr} }}}}</w:t></w:r>'
-        return f"<w:sdt>{head}<w:sdtContent>{content}</w:sdtContent></w:sdt>"
+        head = el("w:sdtPr", None, props, el("w:alias", {"val": c.alias}), el("w:tag", {"val": c.tag}),
+                  el("w:id", {"val": sdt_id}), el("w:lock", {"val": "sdtLocked"}), _control_type(c))
+        text = el("w:t", None, text=f"{{{{ {c.expr} }}}}")
+        text.set(XML_SPACE, "preserve")  # values keep their spaces
+        content = el("w:sdtContent", None, el("w:r", None, copy.deepcopy(props), text))
+        return el("w:sdt", None, head, content)
 
-    def table(self, table: lay.Table) -> str:
-        borders = "".join(f'<w:{side} w:val="single" w:sz="{8 if side in _OUTER else 4}" w:space="0" w:color="auto"/>'
-                          for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
-        tbl_pr = (f'<w:tblPr><w:tblW w:w="{TEXT_WIDTH}" w:type="dxa"/><w:jc w:val="center"/>'
-                  f"<w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type=\"fixed\"/>"
-                  '<w:tblCellMar><w:left w:w="85" w:type="dxa"/><w:right w:w="85" w:type="dxa"/></w:tblCellMar>'
-                  '<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" '
-                  'w:noHBand="1" w:noVBand="1"/></w:tblPr>')
-        grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in self.columns)
-        rows = "".join(self.row(r) for r in table.rows)
-        return f"<w:tbl>{tbl_pr}<w:tblGrid>{grid}</w:tblGrid>{rows}</w:tbl>"
+    def table(self, table: lay.Table) -> etree._Element:
+        borders = [el(f"w:{side}", {"val": "single", "sz": 8 if side in _OUTER else 4, "space": 0, "color": "auto"})
+                   for side in ("top", "left", "bottom", "right", "insideH", "insideV")]
+        properties = el("w:tblPr", None,
+                        el("w:tblW", {"w": TEXT_WIDTH, "type": "dxa"}), el("w:jc", {"val": "center"}),
+                        el("w:tblBorders", None, *borders), el("w:tblLayout", {"type": "fixed"}),
+                        el("w:tblCellMar", None, el("w:left", {"w": 85, "type": "dxa"}),
+                           el("w:right", {"w": 85, "type": "dxa"})),
+                        el("w:tblLook", {"val": "0000", "firstRow": 0, "lastRow": 0, "firstColumn": 0,
+                                         "lastColumn": 0, "noHBand": 1, "noVBand": 1}))
+        grid = el("w:tblGrid", None, *(el("w:gridCol", {"w": w}) for w in self.columns))
+        rows = [row for r in table.rows for row in self.rows(r)]
+        return el("w:tbl", None, properties, grid, *rows)
 
-    def row(self, row: lay.Row) -> str:
-        xml = self.plain_row(row)
+    def rows(self, row: lay.Row) -> list[etree._Element]:
         if row.loop is None:
-            return xml
+            return [self.row(row)]
         # docxtpl removes these marker rows and repeats the row between them once per record
-        return (self.marker_row(f"{{%tr for {lay.LOOP_VARIABLE} in {row.loop.id} %}}") + xml
-                + self.marker_row("{%tr endfor %}"))
+        return [self.marker_row(f"{{%tr for {lay.LOOP_VARIABLE} in {row.loop.id} %}}"), self.row(row),
+                self.marker_row("{%tr endfor %}")]
 
-    def plain_row(self, row: lay.Row) -> str:
+    def row(self, row: lay.Row) -> etree._Element:
         cells = []
         start = 0
         for cell in row.cells:
             width = sum(self.columns[start:start + cell.span])
             start += cell.span
-            span = f'<w:gridSpan w:val="{cell.span}"/>' if cell.span > 1 else ""
-            paragraphs = "".join(self.paragraph(p) for p in cell.paragraphs)
-            cells.append(f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{span}<w:vAlign w:val="center"/></w:tcPr>'
-                         f"{paragraphs}</w:tc>")
-        tr_pr = f'<w:trPr><w:cantSplit/><w:trHeight w:val="{row.height}" w:hRule="atLeast"/></w:trPr>'
-        return f"<w:tr>{tr_pr}{''.join(cells)}</w:tr>"
+            properties = el("w:tcPr", None, el("w:tcW", {"w": width, "type": "dxa"}),
+                            el("w:gridSpan", {"val": cell.span}) if cell.span > 1 else None,
+                            el("w:vAlign", {"val": "center"}))
+            cells.append(el("w:tc", None, properties, *(self.paragraph(p) for p in cell.paragraphs)))
+        height = el("w:trHeight", {"val": row.height, "hRule": "atLeast"}) if row.height else None
+        return el("w:tr", None, el("w:trPr", None, el("w:cantSplit"), height), *cells)
 
-    def marker_row(self, tag: str) -> str:
-        return self.plain_row(lay.Row([lay.Cell([lay.Paragraph([lay.Text(tag)], style="note")], lay.GRID)], height=0))
+    def marker_row(self, tag: str) -> etree._Element:
+        return self.row(lay.Row([lay.Cell([lay.Paragraph([lay.Text(tag)], style="note")], lay.GRID)], height=0))
 
 
-_JC = {"left": "left", "center": "center", "right": "right"}
 _OUTER = {"top", "left", "bottom", "right"}
 
 
-def _control_type(c: lay.Control) -> str:
+def _control_type(c: lay.Control) -> etree._Element:
     if c.kind == "dropdown":
-        items = "".join(f"<w:listItem w:displayText={quoteattr(o)} w:value={quoteattr(o)}/>" for o in c.options)
-        return f"<w:dropDownList>{items}</w:dropDownList>"
+        return el("w:dropDownList", None, *(el("w:listItem", {"displayText": o, "value": o}) for o in c.options))
     if c.kind == "date":
-        return (f'<w:date><w:dateFormat w:val="{DATE_FORMAT}"/><w:lid w:val="zh-CN"/>'
-                '<w:storeMappedDataAs w:val="dateTime"/><w:calendar w:val="gregorian"/></w:date>')
+        return el("w:date", None, el("w:dateFormat", {"val": DATE_FORMAT}), el("w:lid", {"val": "zh-CN"}),
+                  el("w:storeMappedDataAs", {"val": "dateTime"}), el("w:calendar", {"val": "gregorian"}))
     if c.kind == "checkbox":
-        return (f'<w14:checkbox><w14:checked w14:val="0"/>'
-                f'<w14:checkedState w14:val="2612" w14:font="{SYMBOL_FONT}"/>'
-                f'<w14:uncheckedState w14:val="2610" w14:font="{SYMBOL_FONT}"/></w14:checkbox>')
-    return '<w:text w:multiLine="1"/>'
+        return el("w14:checkbox", None, el("w14:checked", {"w14:val": 0}),
+                  el("w14:checkedState", {"w14:val": "2612", "w14:font": SYMBOL_FONT}),
+                  el("w14:uncheckedState", {"w14:val": "2610", "w14:font": SYMBOL_FONT}))
+    return el("w:text", {"multiLine": 1})
 
 
-def _even(total: int, n: int) -> list[int]:
-    return [(i + 1) * total // n - i * total // n for i in range(n)]
-
-
-# ---- the other parts of the package --------------------------------------------------------
-
-def _content_types() -> bytes:
-    main = "application/vnd.openxmlformats-officedocument"
-    overrides = {
-        "/word/document.xml": f"{main}.wordprocessingml.document.main+xml",
-        "/word/styles.xml": f"{main}.wordprocessingml.styles+xml",
-        "/word/settings.xml": f"{main}.wordprocessingml.settings+xml",
-        "/word/fontTable.xml": f"{main}.wordprocessingml.fontTable+xml",
-        "/docProps/core.xml": "application/vnd.openxmlformats-package.core-properties+xml",
-        "/docProps/app.xml": f"{main}.extended-properties+xml",
-    }
-    items = "".join(f'<Override PartName="{k}" ContentType="{v}"/>' for k, v in overrides.items())
-    return (f'{_DECL}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-            f'<Default Extension="xml" ContentType="application/xml"/>{items}</Types>').encode()
-
-
-def _relationships(targets: list[tuple[str, str]]) -> bytes:
-    items = "".join(f'<Relationship Id="rId{i}" Type="{t}" Target="{target}"/>'
-                    for i, (t, target) in enumerate(targets, start=1))
-    return f'{_DECL}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{items}</Relationships>'.encode()
-
-
-_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-
-
-def _package_rels() -> bytes:
-    return _relationships([
-        (f"{_REL}/officeDocument", "word/document.xml"),
-        ("http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties", "docProps/core.xml"),
-        (f"{_REL}/extended-properties", "docProps/app.xml"),
-    ])
-
-
-def _document_rels() -> bytes:
-    return _relationships([(f"{_REL}/styles", "styles.xml"), (f"{_REL}/settings", "settings.xml"),
-                           (f"{_REL}/fontTable", "fontTable.xml")])
-
-
-def _core(form: Form) -> bytes:
-    return (f'{_DECL}<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
-            'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
-            'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-            f"<dc:title>{escape(form.title)}</dc:title><dc:creator>中共X区委员会办公室</dc:creator>"
-            "<dc:language>zh-CN</dc:language></cp:coreProperties>").encode()
-
-
-def _app() -> bytes:
-    return (f'{_DECL}<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
-            "<Application>区委办公室工作制度汇编</Application></Properties>").encode()
-
-
-def _styles(form: Form) -> bytes:
-    w = NS["w"]
-    body = rpr(BODY_FONT, form.font_size)
-    return (f'{_DECL}<w:styles xmlns:w="{w}">'
-            f"<w:docDefaults><w:rPrDefault>{body[:-len('</w:rPr>')]}"
-            '<w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/></w:rPr></w:rPrDefault>'
-            '<w:pPrDefault><w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr></w:pPrDefault>'
-            "</w:docDefaults>"
-            '<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/>'
-            '<w:pPr><w:widowControl w:val="0"/><w:jc w:val="both"/></w:pPr></w:style>'
-            '<w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont">'
-            '<w:name w:val="Default Paragraph Font"/><w:uiPriority w:val="1"/><w:semiHidden/><w:unhideWhenUsed/></w:style>'
-            '<w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/>'
-            '<w:uiPriority w:val="99"/><w:semiHidden/><w:unhideWhenUsed/><w:tblPr><w:tblInd w:w="0" w:type="dxa"/>'
-            '<w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="108" w:type="dxa"/>'
-            '<w:bottom w:w="0" w:type="dxa"/><w:right w:w="108" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>'
-            '<w:style w:type="character" w:styleId="PlaceholderText"><w:name w:val="Placeholder Text"/>'
-            '<w:basedOn w:val="DefaultParagraphFont"/><w:uiPriority w:val="99"/><w:semiHidden/>'
-            '<w:rPr><w:color w:val="808080"/></w:rPr></w:style>'
-            "</w:styles>").encode()
+def _styles(size: int) -> list[etree._Element]:
+    normal = el("w:style", {"type": "paragraph", "default": 1, "styleId": "Normal"},
+                el("w:name", {"val": "Normal"}), el("w:qFormat"),
+                el("w:pPr", None, el("w:widowControl", {"val": 0}),
+                   el("w:spacing", {"after": 0, "line": 240, "lineRule": "auto"}), el("w:jc", {"val": "both"})),
+                rpr(FANGSONG, size))
+    default_font = el("w:style", {"type": "character", "default": 1, "styleId": "DefaultParagraphFont"},
+                      el("w:name", {"val": "Default Paragraph Font"}), el("w:uiPriority", {"val": 1}),
+                      el("w:semiHidden"), el("w:unhideWhenUsed"))
+    placeholder = el("w:style", {"type": "character", "styleId": PLACEHOLDER_STYLE},
+                     el("w:name", {"val": "Placeholder Text"}), el("w:basedOn", {"val": "DefaultParagraphFont"}),
+                     el("w:uiPriority", {"val": 99}), el("w:semiHidden"),
+                     el("w:rPr", None, el("w:color", {"val": "808080"})))
+    table = el("w:style", {"type": "table", "default": 1, "styleId": "TableNormal"},
+               el("w:name", {"val": "Normal Table"}), el("w:uiPriority", {"val": 99}), el("w:semiHidden"),
+               el("w:tblPr", None, el("w:tblInd", {"w": 0, "type": "dxa"}),
+                  el("w:tblCellMar", None, *(el(f"w:{side}", {"w": 108 if side in ("left", "right") else 0,
+                                                              "type": "dxa"})
+                                             for side in ("top", "left", "bottom", "right")))))
+    return [normal, default_font, placeholder, table]
 
 
 def _settings() -> bytes:
-    return (f'{_DECL}<w:settings xmlns:w="{NS["w"]}"><w:zoom w:percent="100"/><w:defaultTabStop w:val="420"/>'
-            '<w:characterSpacingControl w:val="compressPunctuation"/><w:compat>'
-            '<w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" w:val="15"/>'
-            '</w:compat><w:themeFontLang w:val="en-US" w:eastAsia="zh-CN"/></w:settings>').encode()
+    return serialize(el(  # CT_Settings requires this element order
+        "w:settings", None,
+        el("w:zoom", {"percent": 100}),
+        el("w:defaultTabStop", {"val": 420}),
+        el("w:characterSpacingControl", {"val": "compressPunctuation"}),
+        el("w:compat", None, el("w:compatSetting", {
+            "name": "compatibilityMode", "uri": "http://schemas.microsoft.com/office/word", "val": 15})),
+        el("w:themeFontLang", {"val": "en-US", "eastAsia": "zh-CN"})))
 
 
 def _font_table() -> bytes:
-    fonts = [
-        (LATIN_FONT, None, "00", "roman", "variable"),
-        (BODY_FONT, BODY_FALLBACK, "86", "modern", "fixed"),
-        (BODY_FALLBACK, "FangSong", "86", "modern", "fixed"),
-        (TITLE_FONT, TITLE_FALLBACK, "86", "script", "variable"),
-        (TITLE_FALLBACK, "SimSun", "86", "auto", "variable"),
-        (HEADING_FONT, "SimHei", "86", "modern", "fixed"),
-        (SYMBOL_FONT, "ＭＳ ゴシック", "80", "modern", "fixed"),
-    ]
-    items = "".join(f"<w:font w:name={quoteattr(name)}>" + (f"<w:altName w:val={quoteattr(alt)}/>" if alt else "")
-                    + f'<w:charset w:val="{charset}"/><w:family w:val="{family}"/><w:pitch w:val="{pitch}"/></w:font>'
-                    for name, alt, charset, family, pitch in fonts)
-    return f'{_DECL}<w:fonts xmlns:w="{NS["w"]}">{items}</w:fonts>'.encode()
+    """Each official font with the font Word should use when it is not installed (w:altName)."""
+    fonts = [el("w:font", {"name": name}, el("w:altName", {"val": alt}) if alt else None,
+                el("w:charset", {"val": "86"}), el("w:family", {"val": "modern"}), el("w:pitch", {"val": "fixed"}))
+             for name, alt in ALT_NAMES.items()]
+    fonts.append(el("w:font", {"name": SYMBOL_FONT}, el("w:charset", {"val": "80"}), el("w:family", {"val": "modern"}),
+                    el("w:pitch", {"val": "fixed"})))
+    return serialize(el("w:fonts", None, *fonts))
 
 
 def write_templates(root: Path, form_ids: list[str] | None = None) -> list[Path]:
@@ -292,8 +216,7 @@ def write_templates(root: Path, form_ids: list[str] | None = None) -> list[Path]
         if form_ids and loaded.form.id not in form_ids:
             continue
         path = template_path(root, loaded.form.id)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(template_bytes(loaded.form))
+        write_template(loaded.form, path)
         written.append(path)
     return written
 

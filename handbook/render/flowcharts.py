@@ -1,8 +1,9 @@
 """Flow documents → D2 source → SVG (for the site) and PNG (for DOCX).
 
-Rendering is cached by content hash under build/cache/flowcharts, so a flow is
-drawn again only when its D2 source, the D2 version, the font or this module's
-style changes; flows that need drawing are rendered in parallel.
+Rendering is cached by content hash under build/cache/flowcharts: a flow is drawn
+again only when its D2 source (text, wrapping, style) or what d2.signature() names
+(D2's version and flags, the font, the post-processing) changes; flows that need
+drawing are rendered in parallel.
 """
 
 from __future__ import annotations
@@ -10,13 +11,14 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import re
 import multiprocessing
+import re
+import sys
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from markupsafe import escape
+from markupsafe import Markup, escape
 
 from .. import d2
 from ..flow import FlowDocument, FlowNode, Step, link_href, steps
@@ -25,14 +27,12 @@ from ..refs import Index
 ROOT = Path(__file__).resolve().parent.parent.parent
 CACHE_DIR = ROOT / "build" / "cache" / "flowcharts"
 DPI = 200
-STYLE_VERSION = "1"  # bump when the D2 text written below changes in a way its hash would not show
-FILE_MODE = 0o644
 MAX_WORKERS = 4
 
 # Characters per line (a CJK character is 1, a Latin letter or digit ½) by node kind.
 WRAP = {"start": 10, "end": 10, "step": 14, "decision": 8, "document": 13, "subprocess": 13}
 EDGE_WRAP = 9
-LONG_LINES, LONG_FACTOR = 3, 1.7
+LONG_LINES, LONG_FACTOR = 4, 1.4
 SHAPES = {"start": "oval", "end": "oval", "step": "rectangle", "decision": "diamond",
           "document": "document", "subprocess": "rectangle"}
 
@@ -177,21 +177,9 @@ def _node(node: FlowNode, path: str, href: str | None) -> str:
     return f"{path}: {d2_string(label)} {{{'; '.join(attrs)}}}"
 
 
-_LINK_ICON = re.compile(rb'<g transform="translate\([^)]*\)" class="appendix-icon">.*?</svg>\s*</g>', re.S)
-
-
-def tidy_svg(svg: bytes, title: str) -> bytes:
-    """Drop D2's link badges (the whole box is the link) and give the drawing an accessible title."""
-    svg = _LINK_ICON.sub(b"", svg)
-    head_end = svg.index(b">") + 1
-    label = str(escape(title)).encode("utf-8")
-    head = svg[:head_end].replace(b"<svg ", b'<svg role="img" aria-label="' + label + b'" ', 1)
-    return head + b"<title>" + label + b"</title>" + svg[head_end:]
-
-
 def cache_key(source: str, dpi: int) -> str:
     digest = hashlib.sha256()
-    for part in (STYLE_VERSION, d2.signature(), str(dpi), source):
+    for part in (d2.signature(), str(dpi), source):
         digest.update(part.encode("utf-8") + b"\0")
     return digest.hexdigest()
 
@@ -200,7 +188,6 @@ def cache_key(source: str, dpi: int) -> str:
 class Job:
     """One flow to draw: its D2 source and where its cached drawing lives."""
 
-    flow_id: str
     title: str
     source: str
     svg_file: Path
@@ -214,14 +201,7 @@ class Job:
 def job_for(doc: FlowDocument, index: Index | None, cache_dir: Path, dpi: int) -> Job:
     source = d2_source(doc, index)
     key = cache_key(source, dpi)
-    return Job(doc.id, doc.title, source, cache_dir / f"{key}.svg", cache_dir / f"{key}.png")
-
-
-def draw(job: Job, dpi: int) -> None:
-    """Render one job into the cache (runs in a worker process)."""
-    svg = tidy_svg(d2.render_svg(job.source, name=f"流程图「{job.title}」"), job.title)
-    write_file(job.png_file, d2.svg_to_png(svg, dpi))
-    write_file(job.svg_file, svg)  # written last: its presence marks a complete entry
+    return Job(doc.title, source, cache_dir / f"{key}.svg", cache_dir / f"{key}.png")
 
 
 def draw_all(jobs: list[Job], dpi: int, workers: int | None = None) -> None:
@@ -231,33 +211,20 @@ def draw_all(jobs: list[Job], dpi: int, workers: int | None = None) -> None:
     """
     todo = [job for job in jobs if not job.cached]
     workers = min(workers or MAX_WORKERS, os.cpu_count() or 1, len(todo))
-    if workers <= 1:
+    if workers <= 1 or not _can_spawn():
         for job in todo:
-            draw(job, dpi)
+            d2.draw(job.source, job.title, job.svg_file, job.png_file, dpi)
         return
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        for future in [pool.submit(draw, job, dpi) for job in todo]:
+        futures = [pool.submit(d2.draw, job.source, job.title, job.svg_file, job.png_file, dpi) for job in todo]
+        for future in futures:
             future.result()
 
 
-def render_one(doc: FlowDocument, index: Index | None = None, *, cache_dir: Path = CACHE_DIR,
-               dpi: int = DPI) -> tuple[bytes, bytes]:
-    """SVG and PNG bytes of one flow, from the cache when its content is unchanged."""
-    job = job_for(doc, index, cache_dir, dpi)
-    draw_all([job], dpi)
-    return job.svg_file.read_bytes(), job.png_file.read_bytes()
-
-
-def write_file(path: Path, data: bytes) -> None:
-    """Write atomically with mode 0644, whatever the umask or the writer's defaults."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if path.is_file() and path.read_bytes() == data:
-        os.chmod(path, FILE_MODE)
-        return
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temp.write_bytes(data)
-    os.chmod(temp, FILE_MODE)
-    os.replace(temp, path)
+def _can_spawn() -> bool:
+    """Spawned workers re-import the main script; impossible when it came from stdin or a REPL."""
+    main_file = getattr(sys.modules["__main__"], "__file__", None)
+    return main_file is None or Path(main_file).is_file()
 
 
 def render_all(flows: list[FlowDocument], out_dir: Path, *, index: Index | None = None,
@@ -273,55 +240,49 @@ def render_all(flows: list[FlowDocument], out_dir: Path, *, index: Index | None 
     result = {}
     for doc, job in zip(flows, jobs):
         svg_path, png_path = out_dir / f"{doc.id}.svg", out_dir / f"{doc.id}.png"
-        write_file(svg_path, job.svg_file.read_bytes())
-        write_file(png_path, job.png_file.read_bytes())
+        d2.write_file(svg_path, job.svg_file.read_bytes())
+        d2.write_file(png_path, job.png_file.read_bytes())
         result[doc.id] = RenderedFlow(svg_path, png_path, steps(doc, index))
     return result
 
 
 def flow_markdown(doc: FlowDocument, rendered: RenderedFlow, *, svg_href: str, png_href: str) -> str:
-    """The diagram inline (nodes stay clickable), its steps as an ordered list, and download links.
+    """Markdown for a flow page: the diagram inline (its boxes stay links), download links,
+    and the steps as an ordered list that search, phones and screen readers can use.
 
-    Returned as HTML blocks inside Markdown; all text is escaped.
+    The diagram and the list are raw HTML blocks; every text in them is escaped.
     """
-    svg = rendered.svg_path.read_text(encoding="utf-8")
-    parts = [
-        f'<figure class="flowchart" id="flowchart">\n{svg}\n</figure>',
+    svg = rendered.svg_path.read_text(encoding="utf-8").strip()
+    caption = '<figcaption>点击图中的框可查看相应条文。</figcaption>\n' if any(s.href for s in rendered.steps) else ""
+    return "\n\n".join([
+        f'<figure class="flowchart" id="flowchart">\n{svg}\n{caption}</figure>',
         '<p class="flowchart-downloads">下载：'
         f'<a href="{escape(svg_href)}" download>SVG 矢量图</a> · '
         f'<a href="{escape(png_href)}" download>PNG 图片（{DPI} dpi）</a></p>',
-        '<h2 id="steps">步骤</h2>',
+        "## 办理步骤 { #steps }",
         steps_html(rendered.steps),
-    ]
-    return "\n\n".join(parts) + "\n"
+    ]) + "\n"
 
 
 def steps_html(items: list[Step]) -> str:
+    """The steps as an ordered list: label (linked to its article), lane, source, and where it leads."""
     lines = ['<ol class="flow-steps">']
     for step in items:
         node = step.node
-        text = escape(node.label)
-        if step.href:
-            text = f'<a href="{escape(step.href[2:] if step.href.startswith("./") else step.href)}">{text}</a>'
-        extra = []
+        parts = [Markup('<a href="{}">{}</a>').format(step.href, node.label) if step.href else escape(node.label)]
         if node.lane:
-            extra.append(f'<span class="flow-lane">（{escape(node.lane)}）</span>')
-        if step.link_words and step.href:
-            extra.append(f'<span class="flow-ref">见{escape(step.link_words)}</span>')
-        nexts = _next_words(step, len(items))
-        if nexts:
-            extra.append(f'<span class="flow-next">{nexts}</span>')
-        body = text + ("".join(f" {e}" for e in extra))
-        lines.append(f'<li id="step-{escape(node.id)}">{body}</li>')
+            parts.append(Markup('<span class="flow-lane">（{}）</span>').format(node.lane))
+        if step.href and step.link_words:
+            parts.append(Markup('<span class="flow-ref">见{}</span>').format(step.link_words))
+        if leads := _leads_to(step):
+            parts.append(Markup('<span class="flow-next">→ {}</span>').format(leads))
+        lines.append(Markup('<li id="step-{}">{}</li>').format(node.id, Markup(" ").join(parts)))
     lines.append("</ol>")
     return "\n".join(lines)
 
 
-def _next_words(step: Step, count: int) -> str:
-    """Say where a step leads, unless it simply leads to the next one in the list."""
-    if step.node.kind == "end" or (len(step.next) == 1 and step.next[0] == (None, step.number + 1)):
+def _leads_to(step: Step) -> str:
+    """Where a step leads, unless it simply leads on to the next one in the list."""
+    if step.next == [(None, step.number + 1)]:
         return ""
-    if not step.next:
-        return "（结束）" if step.node.kind != "start" else ""
-    targets = [f"{escape(label)}：转第 {n} 步" if label else f"转第 {n} 步" for label, n in step.next]
-    return "→ " + "；".join(targets)
+    return "；".join(f"{label}：转第 {n} 步" if label else f"转第 {n} 步" for label, n in step.next)

@@ -42,7 +42,7 @@ class PageContext:
 
     def href(self, ref: Ref) -> str | None:
         target = self.index.resolve(ref, self.doc_id)
-        if target is None:
+        if target is None or not self.index.is_published(target.doc_id):
             return None
         page = "" if target.doc_id == self.doc_id else Path(target.page).with_suffix(".html").as_posix()
         return page + (f"#{target.anchor}" if target.anchor else "")

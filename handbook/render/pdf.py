@@ -1,7 +1,9 @@
 """PDF of the compendium through LibreOffice, with the official font names mapped to open fonts.
 
 LibreOffice is optional: without it the build still writes the DOCX, and asking
-for the PDF fails with a message that says what to install.
+for the PDF fails with a message that says what to install. Fonts are chosen by
+assets/fontconfig/fonts.conf (仿宋/宋体/小标宋 → Noto Serif CJK SC, 黑体 → Noto
+Sans CJK SC, 楷体 → AR PL UKai CN), never by fontconfig's guess.
 """
 
 from __future__ import annotations
@@ -17,16 +19,18 @@ import subprocess
 import tempfile
 import zipfile
 from pathlib import Path
+from typing import Callable, Sequence
 
 from lxml import etree
 
+from .compendium import contents_entries
 from .ooxml import qn, serialize, source_date
 
 ROOT = Path(__file__).resolve().parents[2]
 FONTS_CONF = ROOT / "assets" / "fontconfig" / "fonts.conf"
-DEBIAN_PACKAGES = "libreoffice-writer-nogui fonts-noto-cjk fonts-arphic-ukai"
+DEBIAN_PACKAGES = "libreoffice-writer-nogui fonts-noto-cjk fonts-arphic-ukai poppler-utils"
 CONVERT_TIMEOUT = 600
-# Keep the blank pages that put each part on an odd page; LibreOffice drops them by default.
+# Keep the blank pages that put the contents and the text on odd pages; LibreOffice drops them by default.
 PDF_FILTER = 'pdf:writer_pdf_Export:{"IsSkipEmptyPages":{"type":"boolean","value":"false"}}'
 
 
@@ -34,15 +38,81 @@ class PdfError(Exception):
     """The PDF could not be made; the message (Chinese) says why and what to do."""
 
 
+def _tool(names: Sequence[str], what: str) -> str:
+    for name in names:
+        found = shutil.which(name)
+        if found:
+            return found
+    raise PdfError(f"未找到 {what}，无法生成或检查 PDF。"
+                   f"请先安装 LibreOffice 和中文字体，例如在 Debian/Ubuntu 上运行：apt-get install {DEBIAN_PACKAGES}")
+
+
+def soffice() -> str:
+    """Path of the LibreOffice executable, or PdfError saying how to install it."""
+    return _tool(("soffice", "libreoffice"), "LibreOffice（soffice）")
+
+
+def available() -> bool:
+    try:
+        soffice()
+    except PdfError:
+        return False
+    return True
+
+
+def compendium_pdf(docx: Path, pdf: Path, rebuild: Callable[[list[int]], Path] | None = None) -> Path:
+    """The compendium's PDF, with a contents whose page numbers are the PDF's own.
+
+    The DOCX lists estimated page numbers until Word updates its contents field;
+    LibreOffice prints that list as it is. So the first PDF is measured, and if a
+    document starts elsewhere, rebuild(pages) writes the DOCX again with the
+    measured pages and it is converted once more."""
+    convert(docx, pdf)
+    listed = contents_entries(docx)
+    measured = title_pages(page_texts(pdf), [title for title, _ in listed])
+    pages = [found or page for found, (_, page) in zip(measured, listed)]
+    if rebuild is not None and pages != [page for _, page in listed]:
+        convert(rebuild(pages), pdf)
+    return pdf
+
+
+def convert(docx: Path, pdf: Path, *, timeout: int = CONVERT_TIMEOUT) -> Path:
+    """Convert docx to pdf with LibreOffice headless, using the project's font mapping.
+
+    Each run gets a throwaway LibreOffice profile (runs never share state or lock
+    each other out); the PDF's dates and ids are then made reproducible."""
+    executable = soffice()
+    docx, pdf = Path(docx), Path(pdf)
+    data = docx.read_bytes()
+    with tempfile.TemporaryDirectory(prefix="handbook-pdf-") as work:
+        work_dir = Path(work)
+        source = work_dir / "compendium.docx"
+        source.write_bytes(grid_for_libreoffice(data))
+        command = [executable, f"-env:UserInstallation={(work_dir / 'profile').as_uri()}", "--headless",
+                   "--norestore", "--nolockcheck", "--convert-to", PDF_FILTER, "--outdir", str(work_dir / "out"),
+                   str(source)]
+        env = {**os.environ, "FONTCONFIG_FILE": str(FONTS_CONF), "HOME": str(work_dir)}
+        try:
+            result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=timeout)
+        except subprocess.TimeoutExpired as error:
+            raise PdfError(f"LibreOffice 转换 {docx.name} 超时（超过 {timeout} 秒）") from error
+        produced = work_dir / "out" / "compendium.pdf"
+        if result.returncode != 0 or not produced.exists():
+            detail = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["没有输出"]
+            raise PdfError(f"LibreOffice 未能把 {docx.name} 转换为 PDF：{detail[0]}")
+        pdf.parent.mkdir(parents=True, exist_ok=True)
+        pdf.write_bytes(reproducible(produced.read_bytes(), docx_date(data)))
+    return pdf
+
+
 def grid_for_libreoffice(docx: bytes) -> bytes:
     """The DOCX with Word's character grid expressed as condensed glyph spacing.
 
     Word fits 28 characters to a line by placing them on the document grid's
-    pitch (w:charSpace). LibreOffice instead gives every glyph wider than a grid
-    cell two cells, spreading a justified line to 14 characters. So the copy
-    LibreOffice converts keeps only the line grid and condenses the glyphs by
-    the same amount, which yields the same 28 characters per line.
-    """
+    pitch (w:charSpace). LibreOffice gives every glyph wider than a grid cell two
+    cells instead, spreading a justified line to 14 characters. So the copy that
+    LibreOffice converts keeps only the line grid and condenses the glyphs by the
+    same amount, which gives the same 28 characters per line."""
     with zipfile.ZipFile(io.BytesIO(docx)) as archive:
         parts = {info.filename: archive.read(info) for info in archive.infolist()}
     document = etree.fromstring(parts["word/document.xml"])
@@ -50,20 +120,19 @@ def grid_for_libreoffice(docx: bytes) -> bytes:
     for grid in document.iter(qn("w:docGrid")):
         if grid.get(qn("w:type")) == "linesAndChars" and grid.get(qn("w:charSpace")):
             grid.set(qn("w:type"), "lines")
-            condense = math.floor(int(grid.get(qn("w:charSpace"))) * 20 / 4096)
+            condense = math.floor(int(grid.get(qn("w:charSpace"))) * 20 / 4096)  # 1/4096 pt → 1/20 pt
     if condense is None:
         return docx
     styles = etree.fromstring(parts["word/styles.xml"])
     run_defaults = styles.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
-    spacing = etree.SubElement(run_defaults, qn("w:spacing"))
-    spacing.set(qn("w:val"), str(condense))
+    etree.SubElement(run_defaults, qn("w:spacing")).set(qn("w:val"), str(condense))
     _order_rpr(run_defaults)
     parts["word/document.xml"] = serialize(document)
     parts["word/styles.xml"] = serialize(styles)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in parts.items():
-            archive.writestr(name, data)
+        for name, part in parts.items():
+            archive.writestr(name, part)
     return buffer.getvalue()
 
 
@@ -71,60 +140,55 @@ _RPR_ORDER = ["rStyle", "rFonts", "b", "bCs", "i", "iCs", "color", "spacing", "w
               "highlight", "u", "lang"]
 
 
-def _order_rpr(rpr: etree._Element) -> None:
+def _order_rpr(node: etree._Element) -> None:
     rank = {name: i for i, name in enumerate(_RPR_ORDER)}
-    for child in sorted(rpr, key=lambda c: rank.get(etree.QName(c).localname, len(rank))):
-        rpr.append(child)
+    for child in sorted(node, key=lambda c: rank.get(etree.QName(c).localname, len(rank))):
+        node.append(child)
 
 
-def soffice() -> str:
-    """Path of the LibreOffice executable, or PdfError telling how to install it."""
-    for name in ("soffice", "libreoffice"):
-        found = shutil.which(name)
-        if found:
-            return found
-    raise PdfError("未找到 LibreOffice（soffice），无法生成 PDF。"
-                   f"请先安装 LibreOffice 和中文字体，例如在 Debian/Ubuntu 上运行：apt-get install {DEBIAN_PACKAGES}")
-
-
-def convert(docx: Path, pdf: Path, *, timeout: int = CONVERT_TIMEOUT) -> Path:
-    """Convert docx to pdf with LibreOffice headless, using the project's font mapping.
-
-    A throwaway LibreOffice profile is used so runs do not share state (or lock
-    each other out); the PDF's dates and id are then made reproducible.
-    """
-    executable = soffice()
-    docx, pdf = Path(docx), Path(pdf)
-    with tempfile.TemporaryDirectory(prefix="handbook-pdf-") as work:
-        work_dir = Path(work)
-        source = work_dir / docx.name
-        source.write_bytes(grid_for_libreoffice(docx.read_bytes()))
-        command = [executable, f"-env:UserInstallation={(work_dir / 'profile').as_uri()}", "--headless",
-                   "--norestore", "--nolockcheck", "--convert-to", PDF_FILTER,
-                   "--outdir", str(work_dir / "out"), str(source)]
-        env = {**os.environ, "FONTCONFIG_FILE": str(FONTS_CONF), "HOME": str(work_dir)}
-        try:
-            result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=timeout)
-        except subprocess.TimeoutExpired as error:
-            raise PdfError(f"LibreOffice 转换超时（超过 {timeout} 秒）：{docx.name}") from error
-        produced = work_dir / "out" / (docx.stem + ".pdf")
-        if result.returncode != 0 or not produced.exists():
-            detail = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["无输出"]
-            raise PdfError(f"LibreOffice 未能把 {docx.name} 转换为 PDF：{detail[0]}")
-        pdf.parent.mkdir(parents=True, exist_ok=True)
-        pdf.write_bytes(reproducible(produced.read_bytes()))
-    return pdf
+def docx_date(docx: bytes) -> dt.datetime | None:
+    """The creation date in the DOCX's core properties (the compendium's build date)."""
+    with zipfile.ZipFile(io.BytesIO(docx)) as archive:
+        if "docProps/core.xml" not in archive.namelist():
+            return None
+        core = archive.read("docProps/core.xml").decode("utf-8")
+    found = re.search(r"<dcterms:created[^>]*>(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)", core)
+    return dt.datetime.fromisoformat(found.group(1)) if found else None
 
 
 _DATE = re.compile(rb"\(D:(\d{14})([^)]*)\)")
 # The document id and LibreOffice's /DocChecksum differ on every run even for the same input.
 _ID = re.compile(rb"/ID\s*\[\s*<[0-9A-Fa-f]+>\s*<[0-9A-Fa-f]+>\s*\]|/DocChecksum\s*/[0-9A-Fa-f]+")
-_HEX_RUN = re.compile(rb"(?<=[</])[0-9A-Fa-f]{16,}")
+_HEX = re.compile(rb"(?<=[</])[0-9A-Fa-f]{16,}")
 
 
 def reproducible(data: bytes, when: dt.datetime | None = None) -> bytes:
-    """Fix the dates and derive the random ids from the content, keeping every byte offset."""
+    """Fix the dates and derive the ids from the content, keeping every byte offset."""
     stamp = (when or source_date(dt.datetime(1980, 1, 1))).strftime("%Y%m%d%H%M%S").encode()
     data = _DATE.sub(lambda m: b"(D:" + stamp + re.sub(rb"\d", b"0", m.group(2)) + b")", data)
     digest = hashlib.sha256(_ID.sub(b"", data)).hexdigest().upper().encode()
-    return _ID.sub(lambda m: _HEX_RUN.sub(lambda h: digest[:len(h.group())], m.group()), data)
+    return _ID.sub(lambda m: _HEX.sub(lambda h: digest[:len(h.group())], m.group()), data)
+
+
+def page_texts(pdf: Path) -> list[str]:
+    """The text of every page (pdftotext from poppler-utils)."""
+    tool = _tool(("pdftotext",), "pdftotext（poppler-utils）")
+    result = subprocess.run([tool, "-enc", "UTF-8", str(pdf), "-"], capture_output=True, check=True)
+    return result.stdout.decode("utf-8").split("\f")[:-1]
+
+
+def title_pages(pages: Sequence[str], titles: Sequence[str]) -> list[int | None]:
+    """The page (1-based) each title starts, searching in order; None when not found.
+
+    A document starts on a new page with its title, so the page's text begins
+    with the title (line breaks aside)."""
+    compact = [re.sub(r"\s", "", text) for text in pages]
+    found: list[int | None] = []
+    start = 0
+    for title in titles:
+        key = re.sub(r"\s", "", title)
+        page = next((i for i in range(start, len(compact)) if compact[i].startswith(key)), None)
+        found.append(None if page is None else page + 1)
+        if page is not None:
+            start = page + 1
+    return found

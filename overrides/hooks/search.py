@@ -13,7 +13,7 @@ After Material has written the index, this hook re-segments every entry:
 - every word that was split is added whole to a hidden field, `compounds`, so
   the compound is still an indexed word and scores higher than its parts alone.
 
-It also fixes an off-by-one in the worker's query segmenter (see patch_worker).
+It also fixes two faults in the worker's query segmentation (WORKER_FIXES).
 
 Why a hook here: the build copies overrides/ next to the generated mkdocs.yml,
 so `hooks: [overrides/hooks/search.py]` resolves wherever the build runs, and
@@ -26,7 +26,10 @@ import json
 import logging
 import math
 import re
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
+from typing import Callable
 
 import jieba
 from backrefs import bre
@@ -68,36 +71,54 @@ def split_word(word: str) -> list[str]:
     return pieces if any(len(p) > 1 for p in pieces) else [word]
 
 
-def word_parts(word: str, compounds: list[str]) -> list[str]:
-    """The finest parts of a word; each word that was split is appended to compounds."""
+@lru_cache(maxsize=None)
+def word_parts(word: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The finest parts of a word, and every word on the way that was split (itself included)."""
     pieces = split_word(word)
     if len(pieces) == 1:
-        return pieces
-    compounds.append(word)
-    return [part for piece in pieces for part in word_parts(piece, compounds)]
+        return (word,), ()
+    parts: tuple[str, ...] = ()
+    compounds: tuple[str, ...] = (word,)
+    for piece in pieces:
+        piece_parts, piece_compounds = word_parts(piece)
+        parts += piece_parts
+        compounds += piece_compounds
+    return parts, compounds
+
+
+def refine(segmented: str) -> tuple[str, list[str]]:
+    """Text segmented by Material (jieba words between U+200B) with each word cut into its finest parts.
+
+    Returns the text and the compounds that were split. Only the boundaries
+    change; U+200B is invisible, so the text reads exactly as before.
+    """
+    pieces: list[str] = []
+    compounds: list[str] = []
+    for piece in segmented.split(ZWSP):
+        if HAN.fullmatch(piece):
+            parts, split = word_parts(piece)
+            pieces += parts
+            compounds += split
+        else:
+            pieces.append(piece)
+    return ZWSP.join(pieces), compounds
 
 
 def segment(text: str) -> tuple[str, list[str]]:
-    """Text with each Han run cut into its finest parts joined by U+200B, and the compounds split.
-
-    Only Han runs are touched and U+200B is invisible, so the text reads as before.
-    """
-    compounds: list[str] = []
-
+    """Plain text segmented as Material does (jieba words between U+200B), then refined."""
     def cut(match) -> str:
-        parts = [p for word in jieba.cut(match.group(0)) for p in word_parts(word, compounds)]
-        return ZWSP + ZWSP.join(parts) + ZWSP
+        return ZWSP + ZWSP.join(jieba.cut(match.group(0))) + ZWSP
 
-    return HAN.sub(cut, text).strip(ZWSP), compounds
+    return refine(HAN.sub(cut, text).strip(ZWSP))
 
 
 def resegment(entry: dict) -> dict:
-    """One index entry with Material's segmentation replaced by parts + compounds."""
+    """One entry of Material's index with its words cut into parts and the compounds kept whole."""
     entry = dict(entry)
     compounds: list[str] = []
     for name in ("title", "text"):
-        entry[name], found = segment(entry[name].replace(ZWSP, ""))
-        compounds += found
+        entry[name], split = refine(entry[name])
+        compounds += split
     if compounds:
         entry[COMPOUNDS_FIELD] = ZWSP.join(dict.fromkeys(compounds))
     return entry
@@ -111,26 +132,46 @@ def improve_index(index: dict) -> dict:
 
 # --- Material's search worker ------------------------------------------------------------------
 
-# The worker segments a Chinese query greedily with the words of the index
-# (src/templates/assets/javascripts/integrations/search/query/segment/index.ts):
-#     for (let j = i + 1; j < query.length; j++) if (query.slice(i, j) in index) …
-# `j < query.length` never tries a word that ends at the last character, so
-# 干部任免 is searched as 干部* alone and 任免 is dropped; `<=` keeps it.
-WORKER_SLICE_LOOP = re.compile(r"for\(let (\w+)=(\w+)\+1;\1<(\w+)\.length;\1\+\+\)\3\.slice\(\2,\1\)in ")
+@dataclass(frozen=True)
+class WorkerFix:
+    """One change to the minified worker: the pattern must match exactly once."""
+
+    pattern: re.Pattern
+    replace: Callable[[re.Match], str]
+
+
+# Source: src/templates/assets/javascripts/integrations/search/query/segment/index.ts and
+# .../search/_/index.ts of Material 9.8. A Chinese query is segmented greedily with
+# the words of the index, then the segments are joined with "* ".
+WORKER_FIXES = {
+    # `for (let j = i + 1; j < query.length; j++) if (query.slice(i, j) in index)` never
+    # tries a word that ends at the last character: 干部任免 was searched as 干部* alone.
+    "a word may end the query (j <= query.length)": WorkerFix(
+        re.compile(r"for\(let (\w+)=(\w+)\+1;\1<(\w+)\.length;\1\+\+\)\3\.slice\(\2,\1\)in "),
+        lambda m: m.group(0).replace(f"{m.group(1)}<{m.group(3)}.", f"{m.group(1)}<={m.group(3)}."),
+    ),
+    # `segments.join("* ")` gives "干部* 任免"; the query transform appends another "*",
+    # the result analysis then looks for the term "干部*", finds none and shows
+    # 缺少：干部* under every result. The transform adds the wildcard anyway.
+    "segments joined by a space (no stray *)": WorkerFix(
+        re.compile(r'\.invertedIndex\)\]\.join\("\* "\)'),
+        lambda m: m.group(0).replace('join("* ")', 'join(" ")'),
+    ),
+}
 
 
 def patch_worker(site_dir: Path) -> Path:
-    """Fix the query segmenter of the site's copy of Material's search worker."""
+    """Apply WORKER_FIXES to the site's copy of Material's search worker."""
     workers = sorted((site_dir / "assets" / "javascripts" / "workers").glob("search.*.min.js"))
     if len(workers) != 1:
         raise PluginError(f"搜索：应有一个 Material 搜索 worker 脚本，实际找到 {len(workers)} 个")
     source = workers[0].read_text(encoding="utf-8")
-    patched, count = WORKER_SLICE_LOOP.subn(
-        lambda m: m.group(0).replace(f"{m.group(1)}<{m.group(3)}.", f"{m.group(1)}<={m.group(3)}."), source)
-    if count != 1:
-        raise PluginError(f"搜索：{workers[0].name} 中找不到要修正的查询分词循环（Material 版本变了？），"
-                          "请按 overrides/hooks/search.py 中 WORKER_SLICE_LOOP 的说明检查")
-    workers[0].write_text(patched, encoding="utf-8")
+    for name, fix in WORKER_FIXES.items():
+        source, count = fix.pattern.subn(fix.replace, source)
+        if count != 1:
+            raise PluginError(f"搜索：{workers[0].name} 中找不到要修正的代码「{name}」"
+                              "（Material 版本变了？），请按 overrides/hooks/search.py 中 WORKER_FIXES 的说明检查")
+    workers[0].write_text(source, encoding="utf-8")
     return workers[0]
 
 

@@ -1,0 +1,290 @@
+"""The real flowcharts rendered: seed text complete, labels inside their boxes, links landing on articles,
+identical output every time, and a cache that skips unchanged flows."""
+
+from __future__ import annotations
+
+import base64
+import html
+import math
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import markdown
+import pytest
+
+from handbook.sources import load_handbook  # before flowcharts: the model's document union imports flow
+from handbook import d2
+from handbook.render import flowcharts
+
+ROOT = Path(__file__).resolve().parent.parent
+SVG = "{http://www.w3.org/2000/svg}"
+SEED_FLOWS = {  # table-of-contents number → id; the seed keeps the text of all but the overview (9)
+    5: "outgoing-document-flow", 6: "incoming-document-flow", 9: "meeting-services-flow",
+    10: "standing-committee-meeting-flow", 11: "district-conference-flow", 12: "teleconference-flow",
+    13: "secretary-topic-meeting-flow",
+}
+PROSE_FLOWS = {  # flows drawn from procedures the prose defines step by step
+    "supervision-decision-flow": "supervision-rules#supervision-procedure",
+    "supervision-special-flow": "supervision-rules#special-handling-procedure",
+    "drafting-procedure-flow": "drafting-rules#drafting-procedure",
+}
+
+
+@pytest.fixture(scope="module")
+def handbook():
+    book, problems = load_handbook(ROOT)
+    assert book is not None, "\n".join(str(p) for p in problems)
+    return book
+
+
+@pytest.fixture(scope="module")
+def flows(handbook):
+    return [s.doc for s in handbook.structures if s.doc.kind == "flow"]
+
+
+@pytest.fixture(scope="module")
+def rendered(handbook, flows, tmp_path_factory):
+    out = tmp_path_factory.mktemp("flows")
+    return flowcharts.render_all(flows, out, index=handbook.index, cache_dir=tmp_path_factory.mktemp("cache"))
+
+
+def squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def svg_tree(path: Path) -> ET.Element:
+    return ET.fromstring(path.read_bytes())
+
+
+def text_of(element: ET.Element) -> str:
+    return squeeze(html.unescape("".join(element.itertext())))
+
+
+def node_groups(tree: ET.Element) -> dict[str, ET.Element]:
+    """D2 names each shape's group by the base64 of its id (lane containers prefix it: lane1.id)."""
+    groups = {}
+    for group in tree.iter(f"{SVG}g"):
+        name = (group.get("class") or "").split(" ")[0]
+        try:
+            decoded = base64.b64decode(name, validate=True).decode("utf-8")
+        except (ValueError, UnicodeDecodeError):
+            continue
+        groups[decoded.rsplit(".", 1)[-1]] = group
+    return groups
+
+
+def test_all_flowcharts_exist_as_flow_documents(flows):
+    by_id = {doc.id: doc for doc in flows}
+    assert set(SEED_FLOWS.values()) | set(PROSE_FLOWS) <= set(by_id)
+    for seq, flow_id in SEED_FLOWS.items():
+        assert by_id[flow_id].seq == seq
+    for flow_id, target in PROSE_FLOWS.items():
+        doc = by_id[flow_id]
+        assert doc.seq is None and doc.parent == target.split("#")[0]
+        assert doc.describes == [f"[[{target}]]"]
+
+
+def test_every_flow_is_clean(handbook, flows):
+    from handbook import flow
+
+    for doc in flows:
+        problems = flow.check(doc, handbook.sources[doc.id], handbook.index)
+        assert problems == [], "\n".join(str(p) for p in problems)
+
+
+@pytest.mark.parametrize("flow_id", [i for i in SEED_FLOWS.values() if i != "meeting-services-flow"])
+def test_seed_text_is_split_into_the_flows_labels_exactly(flows, flow_id):
+    """Every piece of the seed's flattened text is one label (or edge label), none invented, none left over."""
+    doc = next(d for d in flows if d.id == flow_id)
+    labels = [n.label for n in doc.nodes] + [e.label for e in doc.edges if e.label]
+    rest = squeeze(doc.source_text)
+    for label in sorted(labels, key=len, reverse=True):
+        assert squeeze(label) in rest, f"{flow_id}：「{label}」不在原件文字中（或出现次数多于原件）"
+        rest = rest.replace(squeeze(label), "|", 1)
+    assert rest.replace("|", "") == "", f"{flow_id}：原件文字未用上：{rest}"
+
+
+@pytest.mark.parametrize("flow_id, target", sorted(PROSE_FLOWS.items()))
+def test_prose_procedure_steps_are_all_drawn(handbook, flows, flow_id, target):
+    doc_id, key = target.split("#")
+    section = handbook.index.structures[doc_id].keyed()[key]
+    steps = [squeeze(e.title or e.text or "").rstrip("。：") for e in section.walk()
+             if e is not section and e.kind in ("item", "paragraph")]
+    labels = {squeeze(n.label) for n in next(d for d in flows if d.id == flow_id).nodes}
+    assert steps and set(steps) <= labels, f"{flow_id} 缺少：{set(steps) - labels}"
+
+
+def test_every_label_is_in_the_svg_as_text(flows, rendered):
+    for doc in flows:
+        tree = svg_tree(rendered[doc.id].svg_path)
+        groups = node_groups(tree)
+        for node in doc.nodes:
+            text = groups[node.id].find(f"{SVG}text")
+            assert text_of(text) == squeeze(node.label), f"{doc.id}/{node.id}"
+        texts = {text_of(t) for t in tree.iter(f"{SVG}text")}
+        for edge in doc.edges:
+            assert edge.label is None or squeeze(edge.label) in texts, f"{doc.id}：箭头文字「{edge.label}」"
+
+
+def glyph_width(line: str) -> float:
+    """Width in em: CJK glyphs are 1 em in the bundled font; Latin letters and digits are under 0.6 em."""
+    return sum(1.0 if ord(ch) >= 0x2E80 else 0.6 for ch in line)
+
+
+def text_box(text: ET.Element) -> tuple[float, float, float, float]:
+    """left, top, right, bottom of a centred (multi-line) label."""
+    size = float(re.search(r"font-size:([\d.]+)px", text.get("style")).group(1))
+    x, baseline = float(text.get("x")), float(text.get("y"))
+    spans = text.findall(f"{SVG}tspan") or [text]
+    lines = []
+    for span in spans:
+        baseline += float(span.get("dy", 0))
+        lines.append((squeeze(span.text or ""), baseline))
+    half = max(glyph_width(line) for line, _ in lines) * size / 2
+    return x - half, lines[0][1] - 0.88 * size, x + half, lines[-1][1] + 0.12 * size
+
+
+def shape_outline(group: ET.Element):
+    """(kind, centre x, centre y, half width, half height) of the innermost outline of a node's shape."""
+    shape = group.find(f"{SVG}g[@class='shape']")
+    ellipse = shape.find(f"{SVG}ellipse")
+    if ellipse is not None:
+        return ("oval", *(float(ellipse.get(a)) for a in ("cx", "cy", "rx", "ry")))
+    rects = shape.findall(f"{SVG}rect")
+    if rects:
+        r = min(rects, key=lambda r: float(r.get("width")))  # a double border: the inner one
+        x, y, w, h = (float(r.get(a)) for a in ("x", "y", "width", "height"))
+        return "box", x + w / 2, y + h / 2, w / 2, h / 2
+    numbers = [float(n) for n in re.findall(r"-?[\d.]+", shape.find(f"{SVG}path").get("d"))]
+    xs, ys = numbers[0::2], numbers[1::2]
+    kind = "diamond" if group.get("class", "").endswith("decision") else "box"
+    return kind, (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2, (max(xs) - min(xs)) / 2, (max(ys) - min(ys)) / 2
+
+
+def inside(outline, point) -> bool:
+    kind, cx, cy, hw, hh = outline
+    dx, dy = abs(point[0] - cx) / hw, abs(point[1] - cy) / hh
+    if kind == "oval":
+        return math.hypot(dx, dy) <= 1
+    if kind == "diamond":
+        return dx + dy <= 1
+    return dx <= 1 and dy <= 1
+
+
+def test_every_label_fits_its_box(flows, rendered):
+    checked = 0
+    for doc in flows:
+        groups = node_groups(svg_tree(rendered[doc.id].svg_path))
+        for node in doc.nodes:
+            group = groups[node.id]
+            left, top, right, bottom = text_box(group.find(f"{SVG}text"))
+            outline = shape_outline(group)
+            corners = [(left, top), (right, top), (left, bottom), (right, bottom)]
+            assert all(inside(outline, c) for c in corners), f"{doc.id}/{node.id}：文字超出{outline[0]}框 {outline}"
+            checked += 1
+    assert checked == sum(len(doc.nodes) for doc in flows)
+
+
+def test_wrapped_lines_stay_within_the_chosen_width():
+    label = "秘书一室提交区委办分管领导审批，分管领导根据文件内容提出拟送单位和领导同志初步意见，并经区委办主管领导审核"
+    lines = flowcharts.wrap(label, 14)
+    assert "".join(lines) == label
+    assert all(flowcharts.text_width(line) <= 14 for line in lines)
+    assert not any(line[0] in "，。、；：）》" for line in lines)
+    assert max(map(flowcharts.text_width, lines)) - min(map(flowcharts.text_width, lines[:-1])) <= 4
+    assert flowcharts.wrap("提前30分钟到会场", 4)[1:] != ["0分钟"]  # numbers are not split
+
+
+def test_node_links_land_on_existing_articles(handbook, flows, rendered):
+    anchors = {doc_id: {a for e in s.walk() for a in e.anchors} for doc_id, s in handbook.index.structures.items()}
+    for doc in flows:
+        svg = rendered[doc.id].svg_path.read_text(encoding="utf-8")
+        hrefs = re.findall(r'<a href="([^"]*)"', svg)
+        assert len(hrefs) == sum(n.link is not None for n in doc.nodes), doc.id
+        for href in hrefs:
+            match = re.fullmatch(r"\./([a-z0-9-]+)\.html(?:#([a-z0-9-]+))?", href)
+            assert match, f"{doc.id}：链接应是相对页面地址：{href}"
+            page, anchor = match.groups()
+            assert page in anchors, f"{doc.id}：{href} 指向不存在的页面"
+            assert anchor is None or anchor in anchors[page], f"{doc.id}：{href} 指向不存在的条款"
+
+
+def test_each_linked_box_is_wrapped_in_its_link(handbook, flows, rendered):
+    doc = next(d for d in flows if d.id == "supervision-decision-flow")
+    svg = rendered[doc.id].svg_path.read_text(encoding="utf-8")
+    for node in doc.nodes:
+        name = base64.b64encode(node.id.encode()).decode()
+        assert re.search(rf'<a href="\./supervision-rules\.html#supervision-procedure"[^>]*><g class="{name} ', svg)
+
+
+def test_nothing_is_fetched_from_elsewhere(rendered):
+    for result in rendered.values():
+        svg = result.svg_path.read_text(encoding="utf-8")
+        assert not re.search(r'(?:href|src)="(?!\./|#|data:)', svg)
+        assert not re.search(r"url\((?!\"?data:|#)", svg)
+
+
+def test_pngs_are_200_dpi_renditions_of_the_svg(rendered):
+    for result in rendered.values():
+        width, height, dpi = d2.png_size(result.png_path.read_bytes())
+        view = re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"', result.svg_path.read_text(encoding="utf-8"))
+        assert dpi == 200
+        assert abs(width - float(view.group(1)) * 200 / 96) <= 1 and abs(height - float(view.group(2)) * 200 / 96) <= 1
+
+
+def test_outputs_are_world_readable(rendered):
+    for result in rendered.values():
+        for path in (result.svg_path, result.png_path):
+            assert path.stat().st_mode & 0o777 == 0o644, path
+
+
+def test_a_second_render_is_identical(handbook, flows, rendered, tmp_path):
+    again = flowcharts.render_all(flows, tmp_path / "out", index=handbook.index, cache_dir=tmp_path / "cache")
+    for flow_id, result in rendered.items():
+        assert again[flow_id].svg_path.read_bytes() == result.svg_path.read_bytes(), flow_id
+        assert again[flow_id].png_path.read_bytes() == result.png_path.read_bytes(), flow_id
+
+
+def test_unchanged_flows_come_from_the_cache(handbook, flows, monkeypatch, tmp_path):
+    cache = tmp_path / "cache"
+    small = [d for d in flows if d.id in ("teleconference-flow", "supervision-special-flow")]
+    first = flowcharts.render_all(small, tmp_path / "a", index=handbook.index, cache_dir=cache)
+    assert sorted(p.suffix for p in cache.iterdir()) == [".png", ".png", ".svg", ".svg"]
+    drawn = []
+    monkeypatch.setattr(d2, "render_svg", lambda source, **kw: drawn.append(source) or pytest.fail("不应重新渲染"))
+    second = flowcharts.render_all(small, tmp_path / "b", index=handbook.index, cache_dir=cache)
+    assert [second[d.id].svg_path.read_bytes() for d in small] == [first[d.id].svg_path.read_bytes() for d in small]
+    monkeypatch.undo()
+
+    changed = small[0].model_copy(deep=True)
+    changed.nodes[1].label = "区委领导作出批示"
+    calls = []
+    real = d2.render_svg
+    monkeypatch.setattr(d2, "render_svg", lambda source, **kw: calls.append(source) or real(source, **kw))
+    third = flowcharts.render_all([changed], tmp_path / "c", index=handbook.index, cache_dir=cache)
+    assert len(calls) == 1 and "区委领导作出批示" in third[changed.id].svg_path.read_text(encoding="utf-8")
+
+
+def test_special_characters_in_labels_survive_d2(tmp_path, flows):
+    doc = next(d for d in flows if d.id == "teleconference-flow").model_copy(deep=True)
+    doc.nodes[1].label = '含"引号"、$变量${x}、\\反斜杠和<尖括号>&'
+    result = flowcharts.render_all([doc], tmp_path / "out", cache_dir=tmp_path / "cache")[doc.id]
+    text = node_groups(svg_tree(result.svg_path))[doc.nodes[1].id].find(f"{SVG}text")
+    assert text_of(text) == squeeze(doc.nodes[1].label)
+
+
+def test_flow_page_markdown_keeps_the_diagram_and_lists_the_steps(handbook, flows, rendered):
+    doc = next(d for d in flows if d.id == "supervision-special-flow")
+    snippet = flowcharts.flow_markdown(doc, rendered[doc.id], svg_href="flows/x.svg", png_href="flows/x.png")
+    page = markdown.markdown(snippet, extensions=["attr_list", "md_in_html", "tables", "admonition", "toc"])
+    svg = rendered[doc.id].svg_path.read_text(encoding="utf-8").strip()
+    assert svg in page, "内嵌的 SVG 应原样保留"
+    steps = re.search(r'<ol class="flow-steps">(.*?)</ol>', page, re.S).group(1)
+    items = [html.unescape(re.sub(r"<[^>]+>", "", li)) for li in re.findall(r"<li[^>]*>(.*?)</li>", steps, re.S)]
+    assert [item.split(" ")[0] for item in items] == [n.label for n in doc.nodes]
+    assert "不符合办理要求的，退回重办：转第 3 步" in items[3]
+    assert 'href="./supervision-rules.html#special-handling-procedure"' in steps
+    assert "&lt;" not in steps and "&amp;lt;" not in steps
+    assert '<h2 id="steps">办理步骤' in page
+    assert 'href="flows/x.svg" download' in page and 'href="flows/x.png" download' in page
