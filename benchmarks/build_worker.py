@@ -15,7 +15,9 @@ import functools
 import importlib
 import io
 import json
+import os
 import resource
+import subprocess
 import sys
 import time
 from contextlib import redirect_stdout
@@ -117,6 +119,19 @@ def main(project: Path, out: Path) -> dict:
         "peak_child_rss_mib": peak_rss_mib(resource.RUSAGE_CHILDREN),
         "log": log.getvalue(),
     }
+
+
+def run_build(project: Path, out: Path) -> dict:
+    """Run one instrumented build of `project` into `out` in a fresh process; its JSON result.
+
+    NO_MKDOCS_2_WARNING keeps MkDocs quiet, as the build sets it for its own subprocess.
+    """
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    done = subprocess.run([sys.executable, __file__, str(project), str(out)], capture_output=True, text=True, env=env)
+    lines = done.stdout.strip().splitlines()
+    if done.returncode != 0 or not lines:
+        raise RuntimeError(f"构建 {project} 失败（退出码 {done.returncode}）：\n{done.stderr[-3000:]}{done.stdout[-2000:]}")
+    return json.loads(lines[-1])
 
 
 if __name__ == "__main__":

@@ -152,6 +152,8 @@ def test_every_example_is_valid():
     ("leave-approval", {"period": {"start": "2019-11-04"}}, "period.end", "必填"),
     ("leave-approval", {"returned_on": "2019-11-01"}, "returned_on", "早于「请假时间起日」"),
     ("leave-approval", {"actual_days": "3.25"}, "actual_days", "最多 1 位小数"),
+    ("leave-approval", {"period": {"start": "2019-11-04", "end": "2019-11-08", "days": "1e999999999"}}, "period.days",
+     "数值过大"),
     ("leave-approval", {"leaves_district": "也许"}, "leaves_district", "应为 是 或 否"),
     ("lending-slip", {"documents": [{"title": "文件", "classification": "机密", "copies": 0}]}, "documents.1.copies",
      "不能小于 1"),

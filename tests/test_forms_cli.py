@@ -8,7 +8,7 @@ import io
 import docx
 import pytest
 import yaml
-from forms_helpers import FORM_IDS, form, texts_by_tag
+from forms_helpers import FORM_IDS, ROOT, form, texts_by_tag
 
 from handbook.forms.cli import main
 from handbook.forms.example import example_csv
@@ -155,3 +155,46 @@ def test_blank_forms_for_the_site(tmp_path):
         assert document.tables
     again = write_blank_forms(tmp_path / "again")
     assert [p.read_bytes() for p in written] == [p.read_bytes() for p in again]
+
+
+def project_with_template(tmp_path, form_id: str, template: bytes):
+    import shutil
+
+    shutil.copytree(ROOT / "forms", tmp_path / "forms")
+    target = tmp_path / "templates" / "forms" / f"{form_id}.docx"
+    target.parent.mkdir(parents=True)
+    target.write_bytes(template)
+    return tmp_path
+
+
+def test_a_broken_or_edited_template_fails_with_a_chinese_message(tmp_path):
+    from handbook.errors import HandbookError
+    from handbook.forms.output import fill_one
+
+    notice = form("meeting-notice")
+    root = project_with_template(tmp_path / "a", "meeting-notice", b"not a zip")
+    with pytest.raises(HandbookError, match="不是有效的 Word 文档"):
+        fill_one(root, notice, None, tmp_path / "x.docx")
+    original = (ROOT / "templates" / "forms" / "meeting-notice.docx").read_bytes()
+    edited = io.BytesIO()
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(original)) as source, zipfile.ZipFile(edited, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "word/document.xml":  # a member of staff typed a variable the form lacks
+                data = data.replace("{{ place }}".encode(), "{{ venue }}".encode())
+            target.writestr(info, data)
+    root = project_with_template(tmp_path / "b", "meeting-notice", edited.getvalue())
+    with pytest.raises(HandbookError, match="模板标记有误：'venue' is undefined"):
+        fill_one(root, notice, None, tmp_path / "x.docx")
+    assert not (tmp_path / "x.docx").exists()
+
+
+def test_an_output_directory_that_is_a_file_is_reported(capsys, tmp_path):
+    data = tmp_path / "one.csv"
+    write_csv(data, notice_rows(1))
+    blocker = tmp_path / "occupied"
+    blocker.write_text("")
+    code, _, err = run(capsys, "meeting-notice", "--data", str(data), "--out-dir", str(blocker))
+    assert code == 1 and "错误：无法写入" in err

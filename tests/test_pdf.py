@@ -101,7 +101,8 @@ def test_a_full_page_has_22_lines_of_28_characters(made):
 
 def test_fonts_come_from_the_alias_file_not_fontconfigs_guess(made):
     fonts = run("pdffonts", str(made[1]))
-    assert "NotoSerifCJK" in fonts  # 仿宋_GB2312 / 宋体 / 方正小标宋简体
+    assert "NotoSerifCJK" in fonts  # 仿宋_GB2312 / 宋体
+    assert re.search(r"NotoSerifCJK\S*-Bold", fonts)  # 方正小标宋简体: the heavy cut
     assert "NotoSansCJK" in fonts  # 黑体
     assert "UKai" in fonts  # 楷体_GB2312
     assert "DejaVu" not in fonts

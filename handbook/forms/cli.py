@@ -47,6 +47,9 @@ def main(argv: list[str]) -> int:
     except HandbookError as error:
         _print_problems(error.problems)
         return 1
+    except OSError as error:
+        print(f"错误：无法写入 {error.filename or ''}：{error.strerror or error}", file=sys.stderr)
+        return 1
 
 
 def _run(parser, args, form) -> int:

@@ -184,6 +184,8 @@ def _number(spec: FormField | FormColumn, value: Any) -> Decimal:
         raise _Invalid(f"「{_short(str(value))}」不是数字") from None
     if not number.is_finite():
         raise _Invalid(f"「{_short(str(value))}」不是数字")
+    if number.adjusted() > 12 or len(number.as_tuple().digits) > 24:
+        raise _Invalid(f"「{_short(str(value))}」数值过大")
     places = spec.decimals or 0
     if -number.normalize().as_tuple().exponent > places:
         raise _Invalid("应为整数" if places == 0 else f"最多 {places} 位小数")

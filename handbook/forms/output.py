@@ -6,11 +6,14 @@ import os
 import re
 import tempfile
 import time
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from ..errors import HandbookError, Problem
+import jinja2
+
+from ..errors import HandbookError, Problem, display_path
 from .data import check_record
 from .definitions import LoadedForm, load_forms_or_raise
 from .model import Form
@@ -34,11 +37,21 @@ def find_form(root: Path, form_id: str) -> LoadedForm:
 
 
 def renderer_for(root: Path, form: Form) -> Renderer:
+    """The form's template, prepared and tried once on the blank form, so a broken template fails here."""
     path = template_path(root, form.id)
+    shown = display_path(path, root)
     if not path.is_file():
-        raise HandbookError([Problem(str(path.relative_to(root)), 1, 1, "缺少表格模板",
-                                     hint="运行 python3 -m handbook.forms.templates 生成")])
-    return Renderer(form, path)
+        raise HandbookError([Problem(shown, 1, 1, "缺少表格模板", hint="运行 python3 -m handbook.forms.templates 生成")])
+    try:
+        renderer = Renderer(form, path)
+        renderer.render(None)
+    except jinja2.TemplateError as error:
+        raise HandbookError([Problem(shown, 1, 1, f"表格模板中的模板标记有误：{error.message}",
+                                     hint="模板变量只能是本表的字段标识；可重新生成模板")]) from error
+    except (zipfile.BadZipFile, KeyError, ValueError, UnicodeDecodeError) as error:
+        raise HandbookError([Problem(shown, 1, 1, f"表格模板不是有效的 Word 文档（{error}）",
+                                     hint="用 Word/WPS 另存为 .docx，或运行 python3 -m handbook.forms.templates 重新生成")]) from error
+    return renderer
 
 
 def write_blank_forms(out_dir: Path, root: Path = ROOT, public_only: bool = False) -> list[Path]:

@@ -136,7 +136,7 @@ def resolve_listing(xml: str) -> str:
     for match in _LISTING.finditer(xml):
         if match.start() < done:
             continue
-        start = max(xml.rfind("<w:p>", done, match.start()), xml.rfind("<w:p ", done, match.start()))
+        start = _paragraph_start(xml, done, match.start())
         end = xml.find("</w:p>", match.start())
         if start < 0 or end < 0:
             continue
@@ -145,6 +145,14 @@ def resolve_listing(xml: str) -> str:
         done = end
     out.append(xml[done:])
     return "".join(out)
+
+
+def _paragraph_start(xml: str, lower: int, position: int) -> int:
+    """Where the paragraph holding position starts: the last <w:p> or <w:p …> (not <w:pPr>) before it."""
+    start = xml.rfind("<w:p", lower, position)
+    while start >= 0 and xml[start + 4] not in " >":
+        start = xml.rfind("<w:p", lower, start)
+    return start
 
 
 def render_docxtpl(form: Form, template: Path, values: dict[str, Any] | None) -> bytes:

@@ -88,10 +88,9 @@ def render_items(items: list[Element], ctx: PageContext, depth: int) -> list[str
             blocks.append(_block(f"subheading depth-{depth}", element, Markup(escape(element.title or ""))))
             blocks += render_items(element.children, ctx, depth)
             continue
-        inner = Markup(f'<span class="num">{escape(element.label)}</span>')
-        if element.title:
-            inner += Markup(f'<span class="item-title">{ctx.html(element.title)}</span>')
-        inner += ctx.html(element.text)
+        body = Markup(f'<span class="item-title">{ctx.html(element.title)}</span>') if element.title else Markup("")
+        body += ctx.html(element.text)
+        inner = Markup(f'<span class="num">{escape(element.label)}</span><span class="item-body">{body}</span>')
         blocks.append(_block(f"item depth-{depth}", element, inner))
         blocks += render_items(element.children, ctx, depth + 1)
     return blocks

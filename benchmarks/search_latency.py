@@ -1,0 +1,67 @@
+"""First-search latency in Chromium: open the home page, search at once, time until results show.
+
+    .venv/bin/python benchmarks/search_latency.py <site-dir> [query]
+
+Material's search worker downloads search/search_index.json and builds its
+index in the browser after the page has loaded, so the first query waits for
+that; later queries only search. Both are measured, each in a fresh browser
+context (empty cache) per run.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests" / "browser"))
+
+from harness import RequestGuard, launch, search, static_server  # noqa: E402
+
+FIRST_QUERY, LATER_QUERY = "三分之二", "干部任免"
+TIMEOUT_MS = 600_000
+
+
+@dataclass
+class Latency:
+    first_ms: float  # from navigation start until the first query's results show (median)
+    after_load_ms: float  # from the load event until then
+    later_ms: float  # a second query, once the index is built
+    results: int  # result links of the first query
+    runs: int
+
+
+def one_run(browser, url: str) -> tuple[float, float, float, int]:
+    context = browser.new_context()
+    guard = RequestGuard().attach(context)
+    page = context.new_page()
+    page.goto(url + "index.html", wait_until="load")
+    loaded = page.evaluate("performance.timing.loadEventStart - performance.timing.navigationStart")
+    found = search(page, FIRST_QUERY, timeout_ms=TIMEOUT_MS)
+    first = page.evaluate("performance.now()")
+    started = time.perf_counter()
+    search(page, LATER_QUERY, timeout_ms=TIMEOUT_MS)
+    later = (time.perf_counter() - started) * 1000
+    context.close()
+    if guard.blocked or not found:
+        raise RuntimeError(f"搜索测量无效：结果 {len(found)} 个，外部请求 {guard.blocked}")
+    return first, first - loaded, later, len(found)
+
+
+def measure(site: Path, runs: int = 3) -> Latency:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright, static_server(site) as url:
+        browser = launch(playwright)
+        samples = [one_run(browser, url) for _ in range(runs)]
+        browser.close()
+    first, after_load, later, count = (list(column) for column in zip(*samples))
+    return Latency(statistics.median(first), statistics.median(after_load), statistics.median(later),
+                   count[0], runs)
+
+
+if __name__ == "__main__":
+    print(measure(Path(sys.argv[1])))
