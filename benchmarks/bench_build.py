@@ -9,7 +9,6 @@ first build is a cold one, as on a fresh clone. Writes the section
 
 from __future__ import annotations
 
-import argparse
 import os
 import statistics
 import subprocess
@@ -21,7 +20,7 @@ from pathlib import Path
 
 from build_worker import ABSENT, NOT_CALLED, STAGES, run_build
 from project import project_copy
-from report import now, table, write_section
+from report import argument_parser, now, table, write_section
 
 HEADING = "完整构建与重建"
 STAGE_NAMES = {
@@ -98,8 +97,12 @@ def verdict(ok: bool) -> str:
 def rebuild_findings(times: BuildTimes) -> list[str]:
     """What the rebuild with nothing changed did again."""
     drawn = times.rebuild["new_cache_entries"]
-    lines = [f"- 流程图：重建时缓存新增 {drawn} 个文件（首次构建新增 {times.cold['new_cache_entries']} 个）——"
-             + ("未重新绘制。" if drawn == 0 else "**有流程图被重新绘制**。")]
+    if isinstance(times.rebuild["stages"]["flowcharts"], str):
+        lines = [f"- {STAGE_NAMES['flowcharts']}：{seconds(times.rebuild['stages']['flowcharts'])}。"]
+    else:
+        lines = [f"- {STAGE_NAMES['flowcharts']}：重建时渲染缓存新增 {drawn} 个文件"
+                 f"（首次构建新增 {times.cold['new_cache_entries']} 个）——"
+                 + ("未重新绘制。" if drawn == 0 else "**有流程图被重新绘制**。")]
     for stage in ("forms", "compendium"):
         cold, again = times.cold["stages"][stage], times.rebuild["stages"][stage]
         if isinstance(cold, str) or isinstance(again, str):
@@ -151,8 +154,8 @@ def run(rounds: int = 3, work: Path | None = None) -> BuildTimes:
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(description="完整构建分阶段计时、MkDocs 单独运行对照、无改动重建")
-    parser.add_argument("--rounds", type=int, default=3, help="重建与 MkDocs 单独运行各重复几次（默认 3，取中位数）")
+    parser = argument_parser("bench_build.py", "完整构建分阶段计时、MkDocs 单独运行对照、无改动重建")
+    parser.add_argument("--rounds", type=int, default=3, metavar="次数", help="重建与 MkDocs 单独运行各重复几次（默认 3，取中位数）")
     args = parser.parse_args(argv)
     run(args.rounds)
     return 0

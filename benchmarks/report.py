@@ -20,14 +20,18 @@ REPORT = ROOT / "docs" / "benchmarks.md"
 TITLE = "# 性能测试记录\n\n"
 
 
-def write_section(heading: str, body: str, report: Path = REPORT) -> None:
-    """Replace (or append) the section `## heading` of the report; every other section stays as it is."""
+def write_section(heading: str, body: str, report: Path = REPORT, *, first: bool = False) -> None:
+    """Replace the section `## heading` of the report, or add it (at the end, or before all others
+    when `first`); every other section stays as it is."""
     text = f"## {heading}\n\n{body.strip()}\n"
     report.parent.mkdir(parents=True, exist_ok=True)
     current = report.read_text(encoding="utf-8") if report.exists() else TITLE
     pattern = re.compile(rf"^## {re.escape(heading)}\n.*?(?=^## |\Z)", re.MULTILINE | re.DOTALL)
+    next_section = re.search(r"^## ", current, re.MULTILINE)
     if pattern.search(current):
         updated = pattern.sub(lambda _: text + "\n", current)
+    elif first and next_section:
+        updated = current[:next_section.start()] + text + "\n" + current[next_section.start():]
     else:
         updated = current.rstrip("\n") + "\n\n" + text
     report.write_text(updated.rstrip("\n") + "\n", encoding="utf-8")
@@ -81,6 +85,15 @@ def machine_rows() -> list[tuple[str, str]]:
     ]
 
 
+def argument_parser(prog: str, description: str):
+    """An argparse parser speaking Chinese, like build.py's own."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from handbook.cli import Parser
+
+    return Parser(prog=prog, description=description)
+
+
 def table(header: list[str], rows: list[list[str]], align: str = "") -> str:
     """A Markdown table; align holds one of l/r per column (default: first left, others right)."""
     align = align or "l" + "r" * (len(header) - 1)
@@ -93,6 +106,3 @@ def table(header: list[str], rows: list[list[str]], align: str = "") -> str:
 def now() -> str:
     return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
 
-
-def python() -> str:
-    return sys.executable

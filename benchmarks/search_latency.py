@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import statistics
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
 
-from harness import RequestGuard, launch, search, static_server  # noqa: E402
+from harness import RequestGuard, launch, results, static_server, type_query  # noqa: E402
 
 FIRST_QUERY, LATER_QUERY = "三分之二", "干部任免"
 TIMEOUT_MS = 600_000
@@ -27,9 +26,9 @@ TIMEOUT_MS = 600_000
 
 @dataclass
 class Latency:
-    first_ms: float  # from navigation start until the first query's results show (median)
-    after_load_ms: float  # from the load event until then
-    later_ms: float  # a second query, once the index is built
+    load_ms: float  # navigation start → load event of the home page (median)
+    first_ms: float  # first query typed right after load: last key → results shown (median)
+    later_ms: float  # a second query, once the index is built (median)
     results: int  # result links of the first query
     runs: int
 
@@ -39,16 +38,14 @@ def one_run(browser, url: str) -> tuple[float, float, float, int]:
     guard = RequestGuard().attach(context)
     page = context.new_page()
     page.goto(url + "index.html", wait_until="load")
-    loaded = page.evaluate("performance.timing.loadEventStart - performance.timing.navigationStart")
-    found = search(page, FIRST_QUERY, timeout_ms=TIMEOUT_MS)
-    first = page.evaluate("performance.now()")
-    started = time.perf_counter()
-    search(page, LATER_QUERY, timeout_ms=TIMEOUT_MS)
-    later = (time.perf_counter() - started) * 1000
+    loaded = page.evaluate("performance.getEntriesByType('navigation')[0].loadEventStart")
+    first = type_query(page, FIRST_QUERY, TIMEOUT_MS)
+    found = results(page)
+    later = type_query(page, LATER_QUERY, TIMEOUT_MS)
     context.close()
     if guard.blocked or not found:
         raise RuntimeError(f"搜索测量无效：结果 {len(found)} 个，外部请求 {guard.blocked}")
-    return first, first - loaded, later, len(found)
+    return loaded, first, later, len(found)
 
 
 def measure(site: Path, runs: int = 3) -> Latency:
@@ -58,9 +55,8 @@ def measure(site: Path, runs: int = 3) -> Latency:
         browser = launch(playwright)
         samples = [one_run(browser, url) for _ in range(runs)]
         browser.close()
-    first, after_load, later, count = (list(column) for column in zip(*samples))
-    return Latency(statistics.median(first), statistics.median(after_load), statistics.median(later),
-                   count[0], runs)
+    loaded, first, later, count = (list(column) for column in zip(*samples))
+    return Latency(statistics.median(loaded), statistics.median(first), statistics.median(later), count[0], runs)
 
 
 if __name__ == "__main__":

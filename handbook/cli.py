@@ -65,6 +65,8 @@ def build_parser() -> Parser:
     test.add_argument("pytest_args", nargs=argparse.REMAINDER, help="传给 pytest 的参数")
     fill = commands.add_parser("fill", help="填写表格：python3 build.py fill <表格> --data 数据文件", add_help=False)
     fill.add_argument("fill_args", nargs=argparse.REMAINDER)
+    bench = commands.add_parser("bench", help="性能测试，结果写入 docs/benchmarks.md（选项见 python3 build.py bench -- --help）")
+    bench.add_argument("bench_args", nargs=argparse.REMAINDER, help="传给 benchmarks/run.py 的参数（写在 -- 之后）")
     editor_commands.add_commands(commands)
     return parser
 
@@ -160,6 +162,11 @@ def command_fill(args) -> int:
     return fill_main(args.fill_args)
 
 
+def command_bench(args) -> int:
+    extra = [a for a in args.bench_args if a != "--"]
+    return subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), *extra], cwd=ROOT).returncode
+
+
 COMMANDS = {
     None: command_build,
     "build": command_build,
@@ -167,6 +174,7 @@ COMMANDS = {
     "serve": command_serve,
     "test": command_test,
     "fill": command_fill,
+    "bench": command_bench,
     **{name: (lambda args, name=name: editor_commands.run(name, args, ROOT, print_problems))
        for name in editor_commands.COMMANDS},
 }

@@ -14,6 +14,7 @@ import os
 import re
 import struct
 import subprocess
+import threading
 import zlib
 from functools import lru_cache
 from pathlib import Path
@@ -161,7 +162,7 @@ def _scoped_rule(match: re.Match) -> bytes:
 
 def draw(source: str, title: str, svg_file: Path, png_file: Path, dpi: int) -> None:
     """Render D2 source to a tidied SVG and its PNG, written to the two files (PNG first: the SVG's
-    presence marks a complete pair). Takes plain values so worker processes need only this module."""
+    presence marks a complete pair)."""
     svg = tidy_svg(render_svg(source, name=f"流程图「{title}」"), title)
     write_file(png_file, svg_to_png(svg, dpi))
     write_file(svg_file, svg)
@@ -173,7 +174,7 @@ def write_file(path: Path, data: bytes) -> None:
     if path.is_file() and path.read_bytes() == data:
         os.chmod(path, FILE_MODE)
         return
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     temp.write_bytes(data)
     os.chmod(temp, FILE_MODE)
     os.replace(temp, path)

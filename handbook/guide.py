@@ -54,10 +54,11 @@ def anchor_of(ref: str) -> str:
     return "field-" + ref.rsplit("/", 1)[-1].lower()
 
 
-def _heading(name: str, schema: dict[str, Any]) -> str:
+def _heading(name: str, schema: dict[str, Any], document_kind: bool) -> str:
+    """The first phrase of the model's description; for a kind of file, the `kind:` that selects it."""
     description = schema.get("description") or ""
     phrase = re.split(r"[。：；]", description, maxsplit=1)[0].strip()
-    kind = schema.get("properties", {}).get("kind", {})
+    kind = schema.get("properties", {}).get("kind", {}) if document_kind else {}
     kinds = [kind["const"]] if "const" in kind else kind.get("enum", [])
     suffix = f"（kind: {' / '.join(kinds)}）" if kinds else ""
     return (phrase or name) + suffix
@@ -152,9 +153,9 @@ def reference() -> list[FileDoc]:
     for number, (schema_file, adapter) in enumerate(active_files(), start=1):
         schema = generate(adapter, schema_file.title)
         models = file_models(schema)
-        headings = {name: _heading(name, _model_schema(definition)[0]) for name, definition in models}
-        docs = [model_doc(name, definition, headings) for name, definition in models if name not in described]
         roots = set(_referenced(schema.get("oneOf", [])))
+        headings = {name: _heading(name, _model_schema(definition)[0], name in roots) for name, definition in models}
+        docs = [model_doc(name, definition, headings) for name, definition in models if name not in described]
         docs = shared_fields([d for d in docs if d.name in roots], f"common-{number}") + \
             [d for d in docs if d.name not in roots]
         described.update(name for name, _ in models)

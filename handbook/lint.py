@@ -19,6 +19,7 @@ from .errors import Problem
 from .load import Source
 
 if TYPE_CHECKING:  # handbook.structure pulls in the model; lint itself only needs the types
+    from .refs import Index
     from .structure import Element, Structure
 
 # Fields whose strings are running prose (the last named part of a value's location)
@@ -48,6 +49,7 @@ class FileContext:
 
     source: Source
     structure: Structure | None = None
+    index: Index | None = None  # for checks that resolve references
     today: dt.date = field(default_factory=dt.date.today)
 
     @cached_property
@@ -218,7 +220,8 @@ def trailing_space(ctx: FileContext) -> Iterator[Problem]:
 def implausible_date(ctx: FileContext) -> Iterator[Problem]:
     data = ctx.source.data if isinstance(ctx.source.data, dict) else {}
     dated = [((name,), data.get(name)) for name in DATE_FIELDS]
-    dated += [(("history", i, "date"), entry.get("date")) for i, entry in enumerate(data.get("history") or [])
+    history = data.get("history") if isinstance(data.get("history"), list) else []  # raw data: any shape
+    dated += [(("history", i, "date"), entry.get("date")) for i, entry in enumerate(history)
               if isinstance(entry, dict)]
     issued = data.get("issued") if isinstance(data.get("issued"), dt.date) else None
     for loc, value in dated:
@@ -233,14 +236,26 @@ def implausible_date(ctx: FileContext) -> Iterator[Problem]:
                               hint="施行、审核和修订都应在印发之后；检查两个日期是否写反")
 
 
+@rule("flowchart", "流程图结构", "error",
+      "流程图中框的 id 重复、箭头连到不存在的框、没有开始框、有从开始框无法到达的框、泳道未在 lanes 中列出，"
+      "或框的跳转目标（link）找不到。")
+def flowchart(ctx: FileContext) -> Iterator[Problem]:
+    from . import flow
+
+    doc = ctx.structure.doc if ctx.structure else None
+    if isinstance(doc, flow.FlowDocument):
+        yield from flow.check(doc, ctx.source, ctx.index)
+
+
 def lint_file(ctx: FileContext) -> list[Problem]:
     if ctx.source.data is None:
         return []
     return [problem for r in RULES for problem in r.check(ctx)]
 
 
-def lint_sources(pairs: list[tuple[Source, Structure]], others: list[Source | None] = ()) -> list[Problem]:
+def lint_sources(pairs: list[tuple[Source, Structure]], others: list[Source | None] = (),
+                 index: Index | None = None) -> list[Problem]:
     """Lint every regulation (with its numbered structure) and other YAML files such as compendium.yaml."""
-    contexts = [FileContext(source, structure) for source, structure in pairs]
+    contexts = [FileContext(source, structure, index) for source, structure in pairs]
     contexts += [FileContext(source) for source in others if source is not None]
     return [problem for ctx in contexts for problem in lint_file(ctx)]

@@ -19,6 +19,7 @@ ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
 RESERVED_IDS = frozenset(
     {"index", "assets", "search", "downloads", "forms", "flows", "changelog", "sitemap", "404",
      "stylesheets", "javascripts", "con", "nul", "prn", "aux"}
+    | {f"{device}{n}" for device in ("com", "lpt") for n in range(10)}  # Windows device names, even with .html
 )
 Style = Literal[STYLES]  # type: ignore[valid-type]
 Status = Literal["现行", "试行", "废止", "待录入"]

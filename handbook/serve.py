@@ -3,8 +3,9 @@
 Speed: the sources are polled every 0.1 s and only Markdown files whose content
 changed are rewritten (site.write_tree), and MkDocs runs `serve --dirty`, so it
 re-renders only those pages instead of the whole site. When the navigation
-changes (a title, a new file), every page is marked changed so all of them get
-the new menu.
+changes (a title, a new file), the edited pages are rendered first and every
+other page is marked changed a moment later, so all of them get the new menu in
+a second, slower pass.
 
 A broken YAML file does not take the preview down: the terminal lists the
 problems, the affected page keeps its last good text under a red notice.
@@ -27,6 +28,7 @@ from .sources import load_handbook
 
 WATCHED = ("regulations", "templates", "overrides", "assets", "forms", "mkdocs.yml")
 POLL_SECONDS = 0.1
+MENU_PASS_DELAY = 1.0  # seconds after a navigation change before every page is re-rendered
 SERVE_CONFIG = "mkdocs.serve.yml"
 PREVIEW_HOOK = Path(__file__).with_name("preview_hook.py")
 ERROR_END = "<!-- serve-error-end -->\n"
@@ -43,7 +45,8 @@ def snapshot(root: Path) -> dict[Path, float]:
     return stamps
 
 
-def regenerate(root: Path, build_dir: Path) -> list[Problem]:
+def regenerate(root: Path, build_dir: Path) -> bool:
+    """Rewrite the changed Markdown (or mark the broken pages); True when the navigation changed."""
     started = time.perf_counter()
     handbook, problems = load_handbook(root)
     for problem in problems:
@@ -51,20 +54,21 @@ def regenerate(root: Path, build_dir: Path) -> list[Problem]:
     if handbook is None:
         mark_broken_pages(build_dir / "docs", problems)
         print("有错误：页面保留上次成功的内容，并在页首显示错误。", file=sys.stderr)
-        return problems
+        return False
     config = build_dir / "mkdocs.yml"
     before = config.read_text(encoding="utf-8") if config.exists() else None
-    generated = write_sources(handbook, root, build_dir)
-    if before is not None and config.read_text(encoding="utf-8") != before:
-        touch_pages(generated.docs_dir)  # the menu changed: every page must be rendered again
+    write_sources(handbook, root, build_dir)
     print(f"已更新（{time.perf_counter() - started:.2f} 秒）")
-    return problems
+    return before is not None and config.read_text(encoding="utf-8") != before
 
 
-def touch_pages(docs_dir: Path) -> None:
+def touch_pages(docs_dir: Path, sources: list[Path] | None = None) -> None:
+    """Mark pages changed so MkDocs renders them again: those of the given source files, or all."""
     now = time.time()
-    for page in docs_dir.rglob("*.md"):
-        os.utime(page, (now, now))
+    pages = [docs_dir / f"{p.stem}.md" for p in sources] if sources is not None else docs_dir.rglob("*.md")
+    for page in pages:
+        if page.exists():
+            os.utime(page, (now, now))
 
 
 def mark_broken_pages(docs_dir: Path, problems: list[Problem]) -> None:
@@ -118,13 +122,20 @@ def serve(root: Path, host: str, port: int) -> int:
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     print(f"预览地址：http://{host}:{port}/  （Ctrl-C 退出）")
     stamps = snapshot(root)
+    menu_pass_at: float | None = None
     try:
         while server.poll() is None:
             time.sleep(POLL_SECONDS)
             current = snapshot(root)
             if current != stamps:
+                edited = [p for p in current if current[p] != stamps.get(p)]
                 stamps = current
-                regenerate(root, build_dir)
+                if regenerate(root, build_dir):
+                    touch_pages(build_dir / "docs", edited)  # the edited documents first, with the new menu
+                    menu_pass_at = time.monotonic() + MENU_PASS_DELAY
+            if menu_pass_at is not None and time.monotonic() >= menu_pass_at:
+                touch_pages(build_dir / "docs")  # every page gets the new menu
+                menu_pass_at = None
     except KeyboardInterrupt:
         pass
     finally:

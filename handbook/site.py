@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+from markupsafe import escape
 
 from .errors import HandbookError, Problem
 from .guide import GUIDE_PAGE, guide_page
@@ -49,14 +50,19 @@ def generate_pages(handbook: Handbook, root: Path) -> dict[str, str]:
     return pages
 
 
+def nav_label(text: str) -> str:
+    # The theme writes navigation titles into pages as HTML: editors' words must arrive as text
+    return str(escape(text))
+
+
 def navigation(handbook: Handbook) -> list:
     nav: list = [{"首页": "index.md"}]
     for category, entries in handbook.by_category():
         if entries:
-            nav.append({category.name: [{nav_title(s.doc): f"{s.doc.id}.md"} for s in entries]})
+            nav.append({nav_label(category.name): [{nav_label(nav_title(s.doc)): f"{s.doc.id}.md"} for s in entries]})
     extra = [s for s in handbook.structures if s.doc.seq is None]
     if extra:
-        nav.append({"附图": [{nav_title(s.doc): f"{s.doc.id}.md"} for s in extra]})
+        nav.append({"附图": [{nav_label(nav_title(s.doc)): f"{s.doc.id}.md"} for s in extra]})
     nav += [{"更新日志": CHANGELOG_PAGE}, {"编辑指南": GUIDE_PAGE}]
     return nav
 

@@ -79,7 +79,7 @@ def load_handbook(root: Path) -> tuple[Handbook | None, list[Problem]]:
     pairs = [(source, structure.build(doc)) for source, doc in loaded]
     handbook = Handbook(root, compendium, [s for _, s in pairs], {s.doc.id: src for src, s in pairs})
     problems += check_handbook(handbook.index, pairs)
-    problems += lint_sources(pairs, [comp_source])
+    problems += lint_sources(pairs, [comp_source], handbook.index)
     if compendium is None or any(p.severity == "error" for p in problems):
         return None, problems
     return handbook, problems

@@ -38,3 +38,12 @@ def built_site(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("site") / "site"
     build_site(ROOT, out, build_dir=tmp_path_factory.mktemp("build"))
     return out
+
+
+@pytest.fixture(scope="session")
+def project_copy():
+    """copy_project(target, regulations=None) for tests that need the real regulations or a module-wide copy.
+
+    A fixture because `from conftest import …` is unreliable: tests/browser has a conftest.py of its own.
+    """
+    return copy_project

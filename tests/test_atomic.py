@@ -17,10 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
 from handbook import cli
 from handbook.errors import HandbookError
 from handbook.site import build_site
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def tree(folder: Path) -> dict[str, str]:

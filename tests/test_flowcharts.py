@@ -7,6 +7,7 @@ import base64
 import html
 import math
 import re
+import unicodedata
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -128,8 +129,9 @@ def test_every_label_is_in_the_svg_as_text(flows, rendered):
 
 
 def glyph_width(line: str) -> float:
-    """Width in em: CJK glyphs are 1 em in the bundled font; Latin letters and digits are under 0.6 em."""
-    return sum(1.0 if ord(ch) >= 0x2E80 else 0.6 for ch in line)
+    """Width in em: Chinese characters and punctuation are 1 em in the bundled font; Latin letters and
+    digits are under 0.6 em."""
+    return sum(1.0 if unicodedata.east_asian_width(ch) in "WFA" else 0.6 for ch in line)
 
 
 def text_box(text: ET.Element) -> tuple[float, float, float, float]:
@@ -193,7 +195,7 @@ def test_wrapped_lines_stay_within_the_chosen_width():
     assert all(flowcharts.text_width(line) <= 14 for line in lines)
     assert not any(line[0] in "，。、；：）》" for line in lines)
     assert max(map(flowcharts.text_width, lines)) - min(map(flowcharts.text_width, lines[:-1])) <= 4
-    assert flowcharts.wrap("提前30分钟到会场", 4)[1:] != ["0分钟"]  # numbers are not split
+    assert any("30" in line for line in flowcharts.wrap("秘书二室提前30分钟到会场", 3))  # numbers stay whole
 
 
 def test_node_links_land_on_existing_articles(handbook, flows, rendered):
@@ -276,10 +278,11 @@ def test_special_characters_in_labels_survive_d2(tmp_path, flows):
 
 def test_flow_page_markdown_keeps_the_diagram_and_lists_the_steps(handbook, flows, rendered):
     doc = next(d for d in flows if d.id == "supervision-special-flow")
-    snippet = flowcharts.flow_markdown(doc, rendered[doc.id], svg_href="flows/x.svg", png_href="flows/x.png")
+    snippet = flowcharts.flow_markdown(rendered[doc.id], svg_href="flows/x.svg", png_href="flows/x.png")
     page = markdown.markdown(snippet, extensions=["attr_list", "md_in_html", "tables", "admonition", "toc"])
     svg = rendered[doc.id].svg_path.read_text(encoding="utf-8").strip()
     assert svg in page, "内嵌的 SVG 应原样保留"
+    assert re.search(r'<figure [^>]*data-search-exclude', page)
     steps = re.search(r'<ol class="flow-steps">(.*?)</ol>', page, re.S).group(1)
     items = [html.unescape(re.sub(r"<[^>]+>", "", li)) for li in re.findall(r"<li[^>]*>(.*?)</li>", steps, re.S)]
     assert [item.split(" ")[0] for item in items] == [n.label for n in doc.nodes]

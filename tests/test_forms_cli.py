@@ -114,10 +114,10 @@ def test_gbk_csv_from_excel_is_read(capsys, tmp_path):
 def test_unknown_form_and_bad_arguments_speak_chinese(capsys):
     code, _, err = run(capsys, "no-such-form", "--example")
     assert code == 1 and "没有表格「no-such-form」" in err
-    with pytest.raises(SystemExit) as stop:
-        main(["meeting-notice"])
-    assert stop.value.code == 2
+    assert main(["meeting-notice"]) == 1
     assert "错误：" in capsys.readouterr().err
+    assert main(["meeting-notice", "--help"]) == 0
+    assert "--example" in capsys.readouterr().out
 
 
 def test_file_names_stay_inside_the_output_directory():
@@ -142,8 +142,7 @@ def test_duplicate_names_get_a_suffix(capsys, tmp_path):
 def test_bad_name_pattern_is_refused(capsys, tmp_path):
     data = tmp_path / "one.csv"
     write_csv(data, notice_rows(1))
-    with pytest.raises(SystemExit):
-        main(["meeting-notice", "--data", str(data), "--out-dir", str(tmp_path), "--name", "{attendees}"])
+    assert main(["meeting-notice", "--data", str(data), "--out-dir", str(tmp_path), "--name", "{attendees}"]) == 1
     assert "不是本表的单值字段" in capsys.readouterr().err
 
 
@@ -198,3 +197,13 @@ def test_an_output_directory_that_is_a_file_is_reported(capsys, tmp_path):
     blocker.write_text("")
     code, _, err = run(capsys, "meeting-notice", "--data", str(data), "--out-dir", str(blocker))
     assert code == 1 and "错误：无法写入" in err
+
+
+def test_a_yaml_list_of_non_records_is_reported_not_raised(capsys, tmp_path):
+    data = tmp_path / "odd.yaml"
+    data.write_text("- 就一句话\n- [1, 2]\n", encoding="utf-8")
+    code, out, err = run(capsys, "meeting-notice", "--data", str(data), "--out-dir", str(tmp_path / "out"))
+    assert code == 1
+    assert "odd.yaml:1:3: 错误：第 1 条记录（第 1 行） 每条记录应为「字段: 值」的映射" in err
+    assert "生成 0 份，2 条有误未生成" in out
+

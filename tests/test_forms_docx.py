@@ -28,8 +28,8 @@ def control_spec(docx_bytes: bytes) -> list[tuple]:
     out = []
     for sdt in controls(docx_bytes):
         props = sdt.find("w:sdtPr", NS)
-        kind = next(etree_name(child) for child in props if etree_name(child) in
-                    ("text", "date", "dropDownList", "checkbox"))
+        kind = next((etree_name(child) for child in props if etree_name(child) in
+                     ("text", "date", "dropDownList", "checkbox")), "richText")
         options = tuple(item.get(f"{{{W}}}value") for item in props.findall(".//w:listItem", NS))
         out.append((tag_of(sdt), kind, options))
     return out
@@ -71,10 +71,12 @@ def test_every_field_has_a_control_of_its_type(form_id):
             assert spec[f"{field.id}.start"][0] == spec[f"{field.id}.end"][0] == "date"
         elif field.type == "signature":
             assert spec[f"{field.id}.signer"][0] == "text" and spec[f"{field.id}.date"][0] == "date"
+            assert spec.get(f"{field.id}.opinion", ("richText",))[0] == "richText"
             assert (f"{field.id}.opinion" in spec) == bool(field.opinion)
         else:
             kind, options = spec[field.id]
-            assert kind == {"choice": "dropDownList", "date": "date", "checkbox": "checkbox"}.get(field.type, "text")
+            assert kind == {"choice": "dropDownList", "date": "date", "checkbox": "checkbox",
+                            "multiline": "richText"}.get(field.type, "text")
             assert options == tuple(field.options or ())
 
 
@@ -245,3 +247,12 @@ def test_filled_form_reads_in_python_docx_as_the_form():
     assert cell_text(document.tables[0].rows[0].cells[-1]) == "区委办公室秘书一室"
     signed = cell_text(document.tables[0].rows[-1].cells[-1])
     assert re.fullmatch(r"签字：王强\s*2019年10月21日", signed)
+
+
+def test_line_breaks_are_resolved_only_inside_paragraphs_as_docxtpl_does():
+    from handbook.forms.render import _docxtpl, resolve_listing
+
+    xml = ('<w:body><w:p><w:r><w:t>a\nb</w:t></w:r></w:p>\n<w:tbl/><w:p w:x="1"><w:pPr/><w:r><w:rPr><w:b/></w:rPr>'
+           '<w:t>c\td</w:t></w:r></w:p><w:p><w:r><w:t>plain</w:t></w:r></w:p></w:body>')
+    assert resolve_listing(xml) == _docxtpl().resolve_listing(xml)
+    assert resolve_listing("<w:p><w:r><w:t>none</w:t></w:r></w:p>") == "<w:p><w:r><w:t>none</w:t></w:r></w:p>"

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from handbook import cli
 from handbook.lint import RULES
 from handbook.sources import load_handbook

@@ -22,7 +22,6 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copy_project
 from handbook import cli
 from handbook.profile import select
 from handbook.refs import Ref
@@ -161,8 +160,8 @@ def page_of(href: str) -> str:
 # --- the editions ---------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def editions(tmp_path_factory):
-    project = copy_project(tmp_path_factory.mktemp("canary") / "project")
+def editions(tmp_path_factory, project_copy):
+    project = project_copy(tmp_path_factory.mktemp("canary") / "project")
     for doc_id in PUBLIC:
         publish(project, doc_id)
     needles = plant(project, "q")

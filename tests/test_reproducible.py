@@ -16,14 +16,15 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, copy_project
 from handbook import cli
 from handbook.forms.example import example_yaml
 from handbook.forms.output import fill_one, find_form, write_blank_forms
 from handbook.profile import source_date_epoch
 from handbook.render.compendium import build_compendium
-from handbook.render.flowcharts import render_one
+from handbook.render.flowcharts import render_all
 from handbook.sources import load_handbook
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def tree_hashes(folder: Path) -> dict[str, str]:
@@ -52,14 +53,14 @@ def build(project: Path, out: Path, hash_seed: str, monkeypatch) -> None:
 
 
 @pytest.fixture(scope="module")
-def two_builds(tmp_path_factory):
+def two_builds(tmp_path_factory, project_copy):
     """The real handbook built twice by the real command, from copies in different folders."""
     outs = []
     with pytest.MonkeyPatch.context() as monkeypatch:
         monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
         for n, seed in enumerate(("1", "2")):
             base = tmp_path_factory.mktemp(f"repro{n}-{'x' * (n * 7)}")
-            project = copy_project(base / "project")
+            project = project_copy(base / "project")
             build(project, base / "site", seed, monkeypatch)
             outs.append(base / "site")
     return outs
@@ -138,8 +139,11 @@ def test_blank_and_filled_forms_are_reproducible(tmp_path):
 
 def test_flowchart_drawings_are_reproducible_without_a_cache(handbook, tmp_path):
     flow = next(s.doc for s in handbook.structures if s.doc.kind == "flow")
-    first = render_one(flow, handbook.index, cache_dir=tmp_path / "cache-a")
-    second = render_one(flow, handbook.index, cache_dir=tmp_path / "cache-b")
-    assert first[0] == second[0], "SVG 不同（元素 id 或属性顺序不稳定？）"
-    assert first[1] == second[1], "PNG 不同"
-    assert b'id="' in first[0]
+    drawn = []
+    for n in range(2):
+        rendered = render_all([flow], tmp_path / f"out-{n}", index=handbook.index, cache_dir=tmp_path / f"cache-{n}",
+                              workers=1)[flow.id]
+        drawn.append((rendered.svg_path.read_bytes(), rendered.png_path.read_bytes()))
+    assert drawn[0][0] == drawn[1][0], "SVG 不同（元素 id 或属性顺序不稳定？）"
+    assert drawn[0][1] == drawn[1][1], "PNG 不同"
+    assert b'id="' in drawn[0][0]

@@ -12,11 +12,10 @@ import pytest
 import yaml
 
 from handbook import schema
-from handbook.guide import reference
+from handbook.guide import guide_page, reference
 from handbook.lint import RULES
-from handbook.sources import load_handbook
 from handbook.render.pages import PageRenderer
-from handbook.guide import guide_page
+from handbook.sources import load_handbook
 
 ROOT = Path(__file__).resolve().parent.parent
 MODELINE = re.compile(r"^# yaml-language-server: \$schema=(\S+)$", re.M)

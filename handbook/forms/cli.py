@@ -9,7 +9,7 @@ from typing import TextIO
 
 from ..errors import HandbookError, Problem
 from .example import example_csv, example_yaml
-from .output import ROOT, BatchResult, check_pattern, fill_batch, fill_one, find_form
+from .output import ROOT, BatchResult, UnknownForm, check_pattern, fill_batch, fill_one, find_form
 
 USAGE_EXAMPLES = """示例：
   python3 build.py fill meeting-notice --example > 通知.yaml        输出示例数据（YAML）
@@ -26,7 +26,7 @@ def build_parser():
     parser = Parser(prog="python3 build.py fill", description="填写表格：由数据生成 Word 文档（DOCX）。",
                     epilog=USAGE_EXAMPLES)
     parser.add_argument("form_id", metavar="表格", help="表格标识：lending-slip、leave-approval、meeting-notice")
-    what = parser.add_mutually_exclusive_group(required=True)
+    what = parser.add_mutually_exclusive_group()
     what.add_argument("--example", action="store_true", help="输出该表完整的示例数据（YAML）")
     what.add_argument("--example-csv", action="store_true", help="输出该表的 CSV 表头和一行示例")
     what.add_argument("--data", type=Path, metavar="数据文件", help="记录文件：.yaml（一条或多条）或 .csv（每行一条）")
@@ -39,13 +39,18 @@ def build_parser():
 
 
 def main(argv: list[str]) -> int:
+    """Exit status: 0 done, 1 any error (bad arguments included; argparse's own status would be 2)."""
     parser = build_parser()
-    args = parser.parse_args(argv)
     try:
-        loaded = find_form(ROOT, args.form_id)
-        return _run(parser, args, loaded.form)
+        args = parser.parse_args(argv)
+        return _run(parser, args, find_form(ROOT, args.form_id).form)
+    except SystemExit as stop:  # parser.error() and --help
+        return 1 if stop.code else 0
     except HandbookError as error:
         _print_problems(error.problems)
+        return 1
+    except UnknownForm as error:
+        print(f"错误：{error}", file=sys.stderr)
         return 1
     except OSError as error:
         print(f"错误：无法写入 {error.filename or ''}：{error.strerror or error}", file=sys.stderr)
@@ -53,6 +58,8 @@ def main(argv: list[str]) -> int:
 
 
 def _run(parser, args, form) -> int:
+    if not (args.example or args.example_csv or args.data or args.blank):
+        parser.error("请给出 --example、--example-csv、--data 或 --blank 之一")
     if args.example or args.example_csv:
         if args.output or args.out_dir:
             parser.error("--example 直接输出到屏幕，不能与 -o、--out-dir 同用（可用 > 文件名 保存）")

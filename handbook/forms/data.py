@@ -42,7 +42,7 @@ class Signature:
 
 @dataclass(frozen=True)
 class FieldError:
-    """A problem with one value: path is (field id, then sub-key or 0-based row, column)."""
+    """A problem with one value: path is (field id, then sub-key or 0-based row, column); () for the whole record."""
 
     path: tuple
     message: str
@@ -52,7 +52,7 @@ class FieldError:
         return ".".join(str(p + 1) if isinstance(p, int) else str(p) for p in self.path)
 
     def label(self, form: Form) -> str:
-        field = _field_or_none(form, str(self.path[0]))
+        field = _field_or_none(form, str(self.path[0])) if self.path else None
         if field is None:
             return ""
         words = [field.label]
@@ -66,6 +66,8 @@ class FieldError:
         return " ".join(words)
 
     def describe(self, form: Form) -> str:
+        if not self.path:
+            return self.message
         label = self.label(form)
         where = f"字段 {self.column()}" + (f"（{label}）" if label else "")
         return f"{where}：{self.message}"
@@ -92,7 +94,7 @@ def is_empty(value: Any) -> bool:
 def check_record(form: Form, raw: Mapping[str, Any]) -> tuple[dict[str, Any], list[FieldError]]:
     """The record's values, typed (str, date, Decimal, bool, DateRange, Signature, list of rows), and its errors."""
     if not isinstance(raw, Mapping):
-        return {}, [FieldError(("（记录）",), "每条记录应为「字段: 值」的映射")]
+        return {}, [FieldError((), "每条记录应为「字段: 值」的映射")]
     values: dict[str, Any] = {}
     errors: list[FieldError] = []
     known = {f.id for f in form.fields}

@@ -107,7 +107,7 @@ def example_problems(loaded: LoadedForm) -> list[Problem]:
     _, errors = check_record(loaded.form, example_record(loaded.form))
     problems = []
     for error in errors:
-        loc = loaded.field_loc(str(error.path[0])) + ("example",) + error.path[1:]
+        loc = loaded.field_loc(str(error.path[0])) + ("example",) + error.path[1:] if error.path else ()
         problems.append(loaded.source.problem(loc, f"示例值有误：{error.describe(loaded.form)}"))
     return problems
 

@@ -31,7 +31,7 @@ class Control:
 
     tag: str  # field path: unit, period.start, documents.title
     alias: str  # the name Word shows on the control
-    kind: str  # text | dropdown | date | checkbox
+    kind: str  # text | richtext | dropdown | date | checkbox
     expr: str  # Jinja expression of the value: unit, period.start, row.title
     placeholder: str
     options: tuple[str, ...] = ()
@@ -46,7 +46,7 @@ class Text:
 class Paragraph:
     parts: list[Text | Control]
     align: str = "left"  # left | center | right
-    style: str = "body"  # body | label | section | title | subtitle | note
+    style: str = "body"  # body | label | section | title | subtitle | note | cut (the line to cut a slip off)
 
 
 @dataclass
@@ -66,6 +66,7 @@ class Row:
 @dataclass
 class Table:
     rows: list[Row] = field(default_factory=list)
+    keep_together: bool = False  # a slip to cut off (回执) should not break across pages
 
 
 @dataclass
@@ -94,7 +95,7 @@ def build(form: Form) -> Layout:
             blocks.append(Paragraph([Text(section.title or "")], "center", "subtitle"))
             if section.note:
                 blocks.append(Paragraph([Text(section.note)], "left", "note"))
-            table = Table()
+            table = Table(keep_together=True)
         elif section.title:
             table.rows.append(_section_row(section))
         table.rows += _section_rows(section, form.font_size)
@@ -110,7 +111,7 @@ def _section_row(section: FormSection) -> Row:
     return Row([Cell(paragraphs, GRID, "section")])
 
 
-def _section_rows(section: FormSection, font_size: float) -> list[Row]:
+def _section_rows(section: FormSection, font_size: int) -> list[Row]:
     rows: list[Row] = []
     fields = list(section.fields)
     i = 0
@@ -129,7 +130,7 @@ def _section_rows(section: FormSection, font_size: float) -> list[Row]:
     return rows
 
 
-def _height(field: FormField, font_size: float) -> int:
+def _height(field: FormField, font_size: int) -> int:
     lines = field.lines or (1 if field.type != "signature" else 0)
     if field.type not in ("multiline", "signature"):
         return ROW_HEIGHT
@@ -159,7 +160,7 @@ def _value_paragraphs(field: FormField) -> list[Paragraph]:
         date = _date(f"{fid}.date", f"{field.label}（日期）", f"{fid}.date")
         sign_line = Paragraph([Text("签字："), signer, Text("　　"), date], "right")
         if field.opinion:
-            opinion = Control(f"{fid}.opinion", field.label, "text", f"{fid}.opinion", field.placeholder or "请输入意见")
+            opinion = Control(f"{fid}.opinion", field.label, "richtext", f"{fid}.opinion", field.placeholder or "请输入意见")
             return [Paragraph([opinion]), sign_line]
         return [sign_line]
     if field.type == "checkbox":
@@ -184,7 +185,8 @@ def scalar_control(spec: FormField | FormColumn, tag: str, expr: str, alias: str
         placeholder = BLANK_NUMBER
     else:
         placeholder = "请输入" if in_table else f"请输入{spec.label}"
-    return Control(tag, alias, "text", expr, placeholder)
+    # LibreOffice drops line breaks inside plain-text controls; several lines go in a rich-text one
+    return Control(tag, alias, "richtext" if spec.type == "multiline" else "text", expr, placeholder)
 
 
 def _date(tag: str, alias: str, expr: str, placeholder: str | None = None) -> Control:

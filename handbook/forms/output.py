@@ -27,13 +27,16 @@ _UNSAFE_NAME = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
 MAX_NAME_CHARS = 80
 
 
+class UnknownForm(LookupError):
+    """No form has the id asked for; the message (Chinese) lists those that exist."""
+
+
 def find_form(root: Path, form_id: str) -> LoadedForm:
     forms = load_forms_or_raise(root)
     for loaded in forms:
         if loaded.form.id == form_id:
             return loaded
-    known = "、".join(f.form.id for f in forms)
-    raise HandbookError([Problem("forms", 1, 1, f"没有表格「{form_id}」；可用：{known}")])
+    raise UnknownForm(f"没有表格「{form_id}」；可用：{'、'.join(f.form.id for f in forms)}")
 
 
 def renderer_for(root: Path, form: Form) -> Renderer:
@@ -118,7 +121,11 @@ class BatchResult:
 
 def fill_batch(root: Path, form: Form, data: Path, out_dir: Path, pattern: str | None = None,
                progress: Callable[[int, int], None] | None = None) -> BatchResult:
-    """One DOCX per record in data; bad records are reported and skipped, the others written."""
+    """One DOCX per record in data; bad records are reported and skipped, the others written.
+
+    One process: on this machine a second one made batches slower, not faster (the
+    renderer is CPU-light and every document is a file to create; see docs/benchmarks.md).
+    """
     started = time.perf_counter()
     pattern = pattern or form.file_name
     result = BatchResult()
@@ -138,8 +145,7 @@ def fill_batch(root: Path, form: Form, data: Path, out_dir: Path, pattern: str |
             result.bad_records += 1
             result.problems += [problem_for(data, entry, e, form, several) for e in errors]
         else:
-            name = _unique(file_name(pattern, entry.number, values), used)
-            path = out_dir / name
+            path = out_dir / _unique(file_name(pattern, entry.number, values), used)
             write_atomic(path, renderer.render(values))
             result.written.append(path)
         if progress:

@@ -83,7 +83,9 @@ def field_table(form: Form) -> Markup:
         if field.type in ("daterange", "signature"):
             rows.append(_subfield_row(field))
     head = "<thead><tr><th>栏目</th><th>标识</th><th>类型</th><th>必填</th><th>说明</th></tr></thead>"
-    return Markup(f'<table class="form-fields">{head}<tbody>') + Markup("").join(rows) + Markup("</tbody></table>")
+    # the table itself has no class, so the theme styles it like every other table
+    return (Markup(f'<div class="form-fields"><table>{head}<tbody>') + Markup("").join(rows)
+            + Markup("</tbody></table></div>"))
 
 
 def _field_row(label: str, ident: str, kind: str, required: bool, help_text: str) -> Markup:

@@ -9,7 +9,8 @@ from markupsafe import Markup, escape
 from . import layout as lay
 
 CSS_FILE = Path(__file__).with_name("preview.css")
-_KIND_HINT = {"text": "填写文字", "dropdown": "下拉选择", "date": "日期选择", "checkbox": "勾选"}
+_KIND_HINT = {"text": "填写文字", "richtext": "填写文字（可多行）", "dropdown": "下拉选择", "date": "日期选择",
+              "checkbox": "勾选"}
 
 
 def preview_html(layout: lay.Layout) -> Markup:
@@ -33,7 +34,7 @@ def _table(table: lay.Table) -> Markup:
         if row.loop is not None:
             copies = row.loop.min_rows if row.loop.min_rows is not None else lay.BLANK_TABLE_ROWS
         rows += [_row(row)] * copies
-    return Markup(f"<table><colgroup>{cols}</colgroup><tbody>") + Markup("").join(rows) + Markup("</tbody></table>")
+    return Markup(f'<table class="fp-table"><colgroup>{cols}</colgroup><tbody>') + Markup("").join(rows) + Markup("</tbody></table>")
 
 
 def _row(row: lay.Row) -> Markup:

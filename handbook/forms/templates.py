@@ -85,12 +85,12 @@ class _Writer:
     def block(self, block: lay.Paragraph | lay.Table) -> etree._Element:
         return self.table(block) if isinstance(block, lay.Table) else self.paragraph(block)
 
-    def paragraph(self, p: lay.Paragraph) -> etree._Element:
+    def paragraph(self, p: lay.Paragraph, keep_next: bool = False) -> etree._Element:
         border = el("w:pBdr", None, el("w:top", {"val": "dashed", "sz": 6, "space": 4, "color": "auto"}))
         spacing = {"before": 240 if p.style == "cut" else 0,
                    "after": {"title": 240, "subtitle": 120, "note": 120}.get(p.style, 0), "line": 240, "lineRule": "auto"}
         properties = el("w:pPr", None,
-                        el("w:keepNext") if p.style in ("cut", "subtitle", "note") else None,
+                        el("w:keepNext") if keep_next or p.style in ("cut", "subtitle", "note") else None,
                         border if p.style == "cut" else None,
                         el("w:spacing", spacing), el("w:jc", {"val": _JC[p.align]}), self.run_props(p.style))
         return el("w:p", None, properties, *(self.part(x, p.style) for x in p.parts))
@@ -122,17 +122,19 @@ class _Writer:
                         el("w:tblLook", {"val": "0000", "firstRow": 0, "lastRow": 0, "firstColumn": 0,
                                          "lastColumn": 0, "noHBand": 1, "noVBand": 1}))
         grid = el("w:tblGrid", None, *(el("w:gridCol", {"w": w}) for w in self.columns))
-        rows = [row for r in table.rows for row in self.rows(r)]
+        last = len(table.rows) - 1
+        rows = [row for i, r in enumerate(table.rows) for row in self.rows(r, table.keep_together and i < last)]
         return el("w:tbl", None, properties, grid, *rows)
 
-    def rows(self, row: lay.Row) -> list[etree._Element]:
+    def rows(self, row: lay.Row, keep_next: bool) -> list[etree._Element]:
+        """keep_next: keep this row on the page of the next (paragraphs marked keep-with-next)."""
         if row.loop is None:
-            return [self.row(row)]
+            return [self.row(row, keep_next)]
         # docxtpl removes these marker rows and repeats the row between them once per record
-        return [self.marker_row(f"{{%tr for {lay.LOOP_VARIABLE} in {row.loop.id} %}}"), self.row(row),
+        return [self.marker_row(f"{{%tr for {lay.LOOP_VARIABLE} in {row.loop.id} %}}"), self.row(row, keep_next),
                 self.marker_row("{%tr endfor %}")]
 
-    def row(self, row: lay.Row) -> etree._Element:
+    def row(self, row: lay.Row, keep_next: bool = False) -> etree._Element:
         cells = []
         start = 0
         for cell in row.cells:
@@ -141,7 +143,7 @@ class _Writer:
             properties = el("w:tcPr", None, el("w:tcW", {"w": width, "type": "dxa"}),
                             el("w:gridSpan", {"val": cell.span}) if cell.span > 1 else None,
                             el("w:vAlign", {"val": "center"}))
-            cells.append(el("w:tc", None, properties, *(self.paragraph(p) for p in cell.paragraphs)))
+            cells.append(el("w:tc", None, properties, *(self.paragraph(p, keep_next) for p in cell.paragraphs)))
         height = el("w:trHeight", {"val": row.height, "hRule": "atLeast"}) if row.height else None
         return el("w:tr", None, el("w:trPr", None, el("w:cantSplit"), height), *cells)
 
@@ -152,7 +154,8 @@ class _Writer:
 _OUTER = {"top", "left", "bottom", "right"}
 
 
-def _control_type(c: lay.Control) -> etree._Element:
+def _control_type(c: lay.Control) -> etree._Element | None:
+    """The element saying what kind of control this is; a rich-text control (Word's default) has none."""
     if c.kind == "dropdown":
         return el("w:dropDownList", None, *(el("w:listItem", {"displayText": o, "value": o}) for o in c.options))
     if c.kind == "date":
@@ -162,6 +165,8 @@ def _control_type(c: lay.Control) -> etree._Element:
         return el("w14:checkbox", None, el("w14:checked", {"w14:val": 0}),
                   el("w14:checkedState", {"w14:val": "2612", "w14:font": SYMBOL_FONT}),
                   el("w14:uncheckedState", {"w14:val": "2610", "w14:font": SYMBOL_FONT}))
+    if c.kind == "richtext":
+        return None
     return el("w:text", {"multiLine": 1})
 
 

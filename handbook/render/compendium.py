@@ -514,7 +514,7 @@ def compendium_filename(compendium: model.Compendium, suffix: str = ".docx") -> 
 
 
 def _safe_name(text: str) -> str:
-    return re.sub(r'[\\/:*?"<>|\s]+', "_", text).strip("._") or "compendium"
+    return re.sub(r'[\\/:*?"<>|\s\x00-\x1f\x7f]+', "_", text).strip("._") or "compendium"
 
 
 def print_order(structures: Sequence[Structure]) -> list[Structure]:

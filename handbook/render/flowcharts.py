@@ -11,11 +11,11 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import multiprocessing
 import re
-import sys
-from concurrent.futures import ProcessPoolExecutor
+import unicodedata
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from markupsafe import Markup, escape
@@ -65,7 +65,8 @@ class RenderedFlow:
 
 
 def text_width(text: str) -> float:
-    return sum(0.5 if ord(ch) < 0x2E80 else 1.0 for ch in text)
+    """Width in CJK characters: wide (and, in a Chinese font, ambiguous: “ ” …) count 1, others ½."""
+    return sum(1.0 if unicodedata.east_asian_width(ch) in "WFA" else 0.5 for ch in text)
 
 
 def wrap(text: str, width: int) -> list[str]:
@@ -114,11 +115,17 @@ def _chunks(text: str) -> list[str]:
     return chunks
 
 
-def _words(text: str) -> list[str]:
+@lru_cache(maxsize=1)
+def _tokenizer():
+    """jieba with its own default dictionary: words others add to jieba's shared one must not move line breaks."""
     import jieba  # loaded only when a label is long enough to wrap
 
     jieba.setLogLevel(logging.WARNING)
-    return jieba.lcut(text, HMM=False)
+    return jieba.Tokenizer()
+
+
+def _words(text: str) -> list[str]:
+    return _tokenizer().lcut(text, HMM=False)
 
 
 def _fill(chunks: list[str], limit: int) -> list[str]:
@@ -205,26 +212,22 @@ def job_for(doc: FlowDocument, index: Index | None, cache_dir: Path, dpi: int) -
 
 
 def draw_all(jobs: list[Job], dpi: int, workers: int | None = None) -> None:
-    """Draw the jobs not in the cache; several at once in worker processes.
+    """Draw the jobs not in the cache, a few at a time.
 
-    Processes rather than threads: rasterising holds the GIL and costs more than D2.
+    Threads: D2 runs as a separate process, so layouts proceed in parallel with each
+    other and with rasterising (which holds the GIL). Worker processes would also
+    rasterise in parallel, but must re-import the calling program; not worth its risks.
     """
     todo = [job for job in jobs if not job.cached]
     workers = min(workers or MAX_WORKERS, os.cpu_count() or 1, len(todo))
-    if workers <= 1 or not _can_spawn():
+    if workers <= 1:
         for job in todo:
             d2.draw(job.source, job.title, job.svg_file, job.png_file, dpi)
         return
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+    with ThreadPoolExecutor(max_workers=workers) as pool:
         futures = [pool.submit(d2.draw, job.source, job.title, job.svg_file, job.png_file, dpi) for job in todo]
         for future in futures:
             future.result()
-
-
-def _can_spawn() -> bool:
-    """Spawned workers re-import the main script; impossible when it came from stdin or a REPL."""
-    main_file = getattr(sys.modules["__main__"], "__file__", None)
-    return main_file is None or Path(main_file).is_file()
 
 
 def render_all(flows: list[FlowDocument], out_dir: Path, *, index: Index | None = None,
@@ -246,7 +249,7 @@ def render_all(flows: list[FlowDocument], out_dir: Path, *, index: Index | None 
     return result
 
 
-def flow_markdown(doc: FlowDocument, rendered: RenderedFlow, *, svg_href: str, png_href: str) -> str:
+def flow_markdown(rendered: RenderedFlow, *, svg_href: str, png_href: str) -> str:
     """Markdown for a flow page: the diagram inline (its boxes stay links), download links,
     and the steps as an ordered list that search, phones and screen readers can use.
 
@@ -255,7 +258,8 @@ def flow_markdown(doc: FlowDocument, rendered: RenderedFlow, *, svg_href: str, p
     svg = rendered.svg_path.read_text(encoding="utf-8").strip()
     caption = '<figcaption>点击图中的框可查看相应条文。</figcaption>\n' if any(s.href for s in rendered.steps) else ""
     return "\n\n".join([
-        f'<figure class="flowchart" id="flowchart">\n{svg}\n{caption}</figure>',
+        # the drawing's text is broken into lines; search reads the list of steps instead
+        f'<figure class="flowchart" id="flowchart" data-search-exclude>\n{svg}\n{caption}</figure>',
         '<p class="flowchart-downloads">下载：'
         f'<a href="{escape(svg_href)}" download>SVG 矢量图</a> · '
         f'<a href="{escape(png_href)}" download>PNG 图片（{DPI} dpi）</a></p>',

@@ -1,0 +1,163 @@
+"""Scale: the handbook grown to 200 and 2,000 documents with synthetic copies of the real regulations.
+
+    .venv/bin/python benchmarks/bench_scale.py [--sizes 200,2000] [--runs 3]
+
+For each size: a fresh project copy, filled up with copies of the real
+documents that have full text (rules, outline, duties) under new ids and
+titles, built once (instrumented, as in bench_build.py), then searched in
+Chromium. The flowchart cache of a warmed-up copy is shared, so the times are
+about documents. Writes the section "规模测试（合成文件）" of docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench_build import STAGE_NAMES, seconds
+from build_worker import run_build
+from project import add_synthetic_documents, project_copy, regulation_files, share_render_cache
+from report import argument_parser, now, table, write_section
+from search_latency import FIRST_QUERY, LATER_QUERY, Latency, measure as measure_search
+
+HEADING = "规模测试（合成文件）"
+MEMORY_GOAL_MIB = 2048
+GROWTH_GOAL = 12  # t2000 / t200
+MIB = 2**20
+
+
+@dataclass
+class ScalePoint:
+    documents: int
+    synthetic: int
+    build: dict
+    index_bytes: int
+    site_bytes: int
+    page_bytes: int  # one document page (shiwuhui-rules.html): grows with the navigation
+    search: Latency
+
+    @property
+    def peak_mib(self) -> float:
+        return self.build["peak_rss_mib"] + self.build["peak_child_rss_mib"]
+
+
+def tree_bytes(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def measure_size(size: int, warm: Path, work: Path, runs: int) -> ScalePoint:
+    project = project_copy(work / f"project-{size}")
+    synthetic = add_synthetic_documents(project, size)
+    share_render_cache(warm, project)
+    site = work / f"site-{size}"
+    build = run_build(project, site)
+    point = ScalePoint(len(regulation_files(project)), synthetic, build,
+                       (site / "search" / "search_index.json").stat().st_size, tree_bytes(site),
+                       (site / "shiwuhui-rules.html").stat().st_size, measure_search(site, runs))
+    shutil.rmtree(site)  # a 2,000-page site is large; the numbers are all we keep
+    shutil.rmtree(project)
+    return point
+
+
+def warm_project(work: Path) -> Path:
+    """A project copy built once, whose caches (drawn flowcharts) the scale copies share."""
+    project = project_copy(work / "warm")
+    run_build(project, work / "warm-site")
+    shutil.rmtree(work / "warm-site")
+    return project
+
+
+def size_rows(points: list[ScalePoint]) -> list[list[str]]:
+    rows = []
+    for p in points:
+        stages = p.build["stages"]
+        rows.append([
+            f"{p.documents}（合成 {p.synthetic}）",
+            f"{p.build['wall']:.1f}",
+            seconds(stages["load"]), seconds(stages["pages"]), seconds(stages["mkdocs"]),
+            f"{p.build['peak_rss_mib']:.0f} + {p.build['peak_child_rss_mib']:.0f}",
+            f"{p.index_bytes / MIB:.1f}",
+            f"{p.page_bytes / 1024:.0f}",
+            f"{p.site_bytes / MIB:.0f}",
+        ])
+    return rows
+
+
+def search_rows(points: list[ScalePoint]) -> list[list[str]]:
+    return [[str(p.documents), f"{p.search.load_ms:.0f}", f"{p.search.first_ms:.0f}", f"{p.search.later_ms:.0f}",
+             str(p.search.results)] for p in points]
+
+
+def verdict(ok: bool) -> str:
+    return "达到" if ok else "**未达到**"
+
+
+def findings(points: list[ScalePoint]) -> list[str]:
+    small, large = points[0], points[-1]
+    growth = large.build["wall"] / small.build["wall"]
+    size_ratio = large.documents / small.documents
+    lines = [
+        f"- 构建时间增长：t{large.documents} / t{small.documents} = {growth:.1f}"
+        f"（文件数之比 {size_ratio:.0f}，目标 ≤ {GROWTH_GOAL}）——{verdict(growth <= GROWTH_GOAL)}。",
+        f"- 峰值内存（构建进程 + 最大子进程，二者同时存在时的上限）：{large.documents} 个文件时 "
+        f"{large.peak_mib:.0f} MiB（目标 < 2 GB）——{verdict(large.peak_mib < MEMORY_GOAL_MIB)}。",
+        f"- 检索索引：{small.index_bytes / MIB:.1f} MiB → {large.index_bytes / MIB:.1f} MiB"
+        f"（{large.index_bytes / small.index_bytes:.1f} 倍）。每个页面都带完整的导航，"
+        f"一个页面从 {small.page_bytes / 1024:.0f} KiB 增到 {large.page_bytes / 1024:.0f} KiB。",
+        f"- 首次搜索：{small.documents} 个文件时等待 {small.search.first_ms:.0f} ms，"
+        f"{large.documents} 个文件时 {large.search.first_ms:.0f} ms"
+        f"（{large.search.first_ms / max(small.search.first_ms, 1):.1f} 倍）；"
+        f"索引建好后再搜索 {large.search.later_ms:.0f} ms。",
+    ]
+    return lines
+
+
+def section(points: list[ScalePoint], runs: int) -> str:
+    sizes = ",".join(str(p.documents) for p in points)
+    return "\n".join([
+        f"测量于 {now()}，机器见“测试机器”一节。命令：`python3 build.py bench`"
+        f"（仅本节：`.venv/bin/python benchmarks/bench_scale.py --sizes {sizes} --runs {runs}`）。",
+        "",
+        "合成文件由真实的有正文文件（规则、纲目、职责三类）复制而来：新的 id 和标题，正文、键、勘误照旧，"
+        "引用仍指向真实文件；序号字段限于 999 且不得重复，所以合成文件不进目录，在导航中列于“附图”。"
+        "每个规模是项目的全新副本，共用一份已画好的流程图缓存，所以计时只反映文件数。"
+        "词汇不随副本增加，真实的新文件会使索引的词表更大一些。",
+        "",
+        table(["文件数", "构建（秒）", STAGE_NAMES["load"], STAGE_NAMES["pages"], STAGE_NAMES["mkdocs"],
+               "峰值内存 MiB（构建 + 子进程）", "检索索引 MiB", "单页 KiB", "网站 MiB"], size_rows(points)),
+        "",
+        f"Chromium 首次搜索（`{FIRST_QUERY}`，打开首页、加载完成后立即输入；每次全新的浏览器上下文，"
+        f"{runs} 次取中位数；计时在页面内从最后一个按键到结果出现）：",
+        "",
+        table(["文件数", "首页加载（ms）", f"首次搜索等待（ms）", f"再次搜索 `{LATER_QUERY}`（ms）", "结果链接数"],
+              search_rows(points)),
+        "",
+        *findings(points),
+    ])
+
+
+def run(sizes: list[int], runs: int = 3, warm: Path | None = None) -> list[ScalePoint]:
+    with tempfile.TemporaryDirectory(prefix="bench-scale-") as temp:
+        work = Path(temp)
+        warm = warm or warm_project(work)
+        points = [measure_size(size, warm, work, runs) for size in sizes]
+    text = section(points, runs)
+    write_section(HEADING, text)
+    print(f"## {HEADING}\n\n{text}\n")
+    return points
+
+
+def main(argv: list[str]) -> int:
+    parser = argument_parser("bench_scale.py", "规模测试：合成 200 与 2000 个文件")
+    parser.add_argument("--sizes", default="200,2000", metavar="文件数", help="文件总数，逗号分隔（默认 200,2000）")
+    parser.add_argument("--runs", type=int, default=3, metavar="次数", help="每个规模的搜索测量次数（默认 3，取中位数）")
+    args = parser.parse_args(argv)
+    run([int(s) for s in args.sizes.split(",")], args.runs)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
