@@ -62,7 +62,7 @@ def body(rows, cold: float, warm: float) -> str:
                 f"{width} × {height}"] for doc, layout, raster, (width, height, _) in rows]),
         "",
         f"- 逐张渲染 {len(rows)} 张图，时间之和：{serial:.2f} 秒。",
-        f"- 整套首次渲染（缓存为空，{workers} 个进程并行，含写出文件）：{cold:.2f} 秒。",
+        f"- 整套首次渲染（缓存为空，{workers} 个线程同时渲染，各自调用 D2 进程；含写出文件）：{cold:.2f} 秒。",
         f"- 整套再次渲染（内容未变，全部取自 build/cache/flowcharts）：{warm:.3f} 秒。",
         "- 时间大半花在 200 dpi PNG 的光栅化上；网站只用 SVG，PNG 供印刷版汇编使用。",
     ]

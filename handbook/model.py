@@ -109,7 +109,7 @@ class Section(Strict):
 
     key: Key | None = None
     title: str = Field(min_length=1, description="节名，如「一般规定」")
-    articles: list[Article] = Field(min_length=1)
+    articles: list[Article] = Field(min_length=1, description="本节的条，按顺序列出")
 
 
 class Chapter(Strict):
@@ -138,7 +138,7 @@ class Correction(Strict):
 class HistoryEntry(Strict):
     """修订记录一条。"""
 
-    date: dt.date
+    date: dt.date = Field(description="修订日期，如 2024-03-01")
     number: str | None = Field(None, description="文号")
     change: str = Field(min_length=1, description="修订内容")
 
@@ -181,7 +181,7 @@ class RulesDocument(DocumentBase):
 
     kind: Literal["rules"]
     article_style: Literal["第一条", "一、"] = Field("第一条", description="条的编号样式")
-    chapters: list[Chapter] = Field(default_factory=list)
+    chapters: list[Chapter] = Field(default_factory=list, description="各章，按顺序列出；章、条的编号自动生成")
     articles: list[Article] = Field(default_factory=list, description="不分章时直接列出条")
 
     @model_validator(mode="after")
@@ -217,19 +217,21 @@ class PendingDocument(DocumentBase):
 
 
 class Category(Strict):
-    name: str = Field(min_length=1)
-    description: str | None = None
+    """汇编中的一个类别（手册导航中的一组）。"""
+
+    name: str = Field(min_length=1, description="类别名称，如 议事决策")
+    description: str | None = Field(None, description="类别说明")
 
 
 class Compendium(Strict):
     """汇编本身：标题、版本、制发机关与类别顺序（regulations/compendium.yaml）。"""
 
-    title: str = Field(min_length=1)
+    title: str = Field(min_length=1, description="汇编标题，如 区委办公室工作制度汇编")
     edition: str = Field(min_length=1, description="版本，如 2019")
     edition_date: str | None = Field(None, description="封面日期，如 二〇一九年X月")
-    issuer: str = Field(min_length=1)
-    note: str | None = None
-    categories: list[Category] = Field(min_length=1)
+    issuer: str = Field(min_length=1, description="编印机关，如 中共X区委员会办公室")
+    note: str | None = Field(None, description="首页显示的说明")
+    categories: list[Category] = Field(min_length=1, description="类别，按手册和汇编中的顺序列出")
     corrections: list[Correction] = Field(default_factory=list, description="封面及适用于全部文件的勘误（如提取时全角标点变为半角）")
 
 

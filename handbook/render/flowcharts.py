@@ -31,7 +31,7 @@ MAX_WORKERS = 4
 
 # Characters per line (a CJK character is 1, a Latin letter or digit ½) by node kind.
 WRAP = {"start": 10, "end": 10, "step": 14, "decision": 8, "document": 13, "subprocess": 13}
-EDGE_WRAP = 9
+EDGE_WRAP = 6
 LONG_LINES, LONG_FACTOR = 4, 1.4
 SHAPES = {"start": "oval", "end": "oval", "step": "rectangle", "decision": "diamond",
           "document": "document", "subprocess": "rectangle"}
