@@ -21,11 +21,12 @@ from bench_build import STAGE_NAMES, seconds
 from build_worker import run_build
 from project import add_synthetic_documents, project_copy, regulation_files, share_render_cache
 from report import argument_parser, now, table, write_section
-from search_latency import FIRST_QUERY, LATER_QUERY, Latency, measure as measure_search
+from search_latency import FIRST_QUERY, LATER_QUERY, Latency, measure as measure_search, worker_setup
 
 HEADING = "规模测试（合成文件）"
 MEMORY_GOAL_MIB = 2048
 GROWTH_GOAL = 12  # t2000 / t200
+SLOW_FIRST_SEARCH_MS = 1000
 MIB = 2**20
 
 
@@ -38,6 +39,7 @@ class ScalePoint:
     site_bytes: int
     page_bytes: int  # one document page (shiwuhui-rules.html): grows with the navigation
     search: Latency
+    setup: dict | None  # search_setup.js under Node, when Node is there
 
     @property
     def peak_mib(self) -> float:
@@ -56,7 +58,7 @@ def measure_size(size: int, warm: Path, work: Path, runs: int) -> ScalePoint:
     build = run_build(project, site)
     point = ScalePoint(len(regulation_files(project)), synthetic, build,
                        (site / "search" / "search_index.json").stat().st_size, tree_bytes(site),
-                       (site / "shiwuhui-rules.html").stat().st_size, measure_search(site, runs))
+                       (site / "shiwuhui-rules.html").stat().st_size, measure_search(site, runs), worker_setup(site))
     shutil.rmtree(site)  # a 2,000-page site is large; the numbers are all we keep
     shutil.rmtree(project)
     return point
@@ -87,32 +89,69 @@ def size_rows(points: list[ScalePoint]) -> list[list[str]]:
 
 
 def search_rows(points: list[ScalePoint]) -> list[list[str]]:
-    return [[str(p.documents), f"{p.search.load_ms:.0f}", f"{p.search.first_ms:.0f}", f"{p.search.later_ms:.0f}",
-             str(p.search.results)] for p in points]
+    rows = []
+    for p in points:
+        setup = p.setup or {}
+        rows.append([str(p.documents), f"{p.search.load_ms:.0f}", f"{p.search.first_ms:.0f}",
+                     f"{p.search.later_ms:.0f}", str(p.search.results), str(setup.get("entries", "—")),
+                     f"{setup['parse_ms']:.0f} / {setup['setup_ms']:.0f}" if setup else "（无 Node）"])
+    return rows
 
 
 def verdict(ok: bool) -> str:
     return "达到" if ok else "**未达到**"
 
 
+def growth(small: ScalePoint, large: ScalePoint, stage: str) -> str:
+    a, b = small.build["stages"][stage], large.build["stages"][stage]
+    return f"{STAGE_NAMES[stage]} {b / a:.1f} 倍" if not isinstance(a, str) and not isinstance(b, str) and a else \
+        f"{STAGE_NAMES[stage]} —"
+
+
 def findings(points: list[ScalePoint]) -> list[str]:
     small, large = points[0], points[-1]
-    growth = large.build["wall"] / small.build["wall"]
+    ratio = large.build["wall"] / small.build["wall"]
     size_ratio = large.documents / small.documents
-    lines = [
-        f"- 构建时间增长：t{large.documents} / t{small.documents} = {growth:.1f}"
-        f"（文件数之比 {size_ratio:.0f}，目标 ≤ {GROWTH_GOAL}）——{verdict(growth <= GROWTH_GOAL)}。",
+    return [
+        f"- 构建时间增长：t{large.documents} / t{small.documents} = {ratio:.1f}"
+        f"（文件数之比 {size_ratio:.0f}，目标 ≤ {GROWTH_GOAL}）——{verdict(ratio <= GROWTH_GOAL)}。"
+        f"各阶段：{'，'.join(growth(small, large, s) for s in ('load', 'pages', 'mkdocs'))}。",
         f"- 峰值内存（构建进程 + 最大子进程，二者同时存在时的上限）：{large.documents} 个文件时 "
         f"{large.peak_mib:.0f} MiB（目标 < 2 GB）——{verdict(large.peak_mib < MEMORY_GOAL_MIB)}。",
         f"- 检索索引：{small.index_bytes / MIB:.1f} MiB → {large.index_bytes / MIB:.1f} MiB"
         f"（{large.index_bytes / small.index_bytes:.1f} 倍）。每个页面都带完整的导航，"
-        f"一个页面从 {small.page_bytes / 1024:.0f} KiB 增到 {large.page_bytes / 1024:.0f} KiB。",
+        f"一个页面从 {small.page_bytes / 1024:.0f} KiB 增到 {large.page_bytes / 1024:.0f} KiB，"
+        f"网站从 {small.site_bytes / MIB:.0f} MiB 增到 {large.site_bytes / MIB:.0f} MiB。",
         f"- 首次搜索：{small.documents} 个文件时等待 {small.search.first_ms:.0f} ms，"
         f"{large.documents} 个文件时 {large.search.first_ms:.0f} ms"
-        f"（{large.search.first_ms / max(small.search.first_ms, 1):.1f} 倍）；"
-        f"索引建好后再搜索 {large.search.later_ms:.0f} ms。",
+        f"（{large.search.first_ms / max(small.search.first_ms, 1):.1f} 倍，多等 "
+        f"{(large.search.first_ms - small.search.first_ms) / 1000:.1f} 秒）；索引建好后再搜索 {large.search.later_ms:.0f} ms。",
+        *search_advice(large),
     ]
-    return lines
+
+
+def search_advice(large: ScalePoint) -> list[str]:
+    """Where the wait goes and what would remove it, when the first search is slow."""
+    if large.search.first_ms < SLOW_FIRST_SEARCH_MS or not large.setup:
+        return []
+    setup = large.setup
+    share = setup["setup_ms"] / (setup["setup_ms"] + setup["parse_ms"])
+    return [
+        "",
+        f"**{large.documents} 个文件时首次搜索太慢。** 等待几乎全部花在浏览器里：Material 的搜索 worker 拿到 "
+        f"`search_index.json`（{large.index_bytes / MIB:.1f} MiB，{setup['entries']} 个条目）后现场建立 lunr 索引。"
+        f"在 Node 中运行同一个 worker（`node benchmarks/search_setup.js <网站目录>`）：解析 JSON {setup['parse_ms']:.0f} ms，"
+        f"建索引 {setup['setup_ms']:.0f} ms（占 {share:.0%}）。而且每打开一个页面，worker 都重新建一次。建议的修正，按效果排序：",
+        "",
+        "1. **构建时建好索引，浏览器只解析**：在 `overrides/hooks/search.py` 里（那里已经用 jieba 切好了词）"
+        "把条目建成倒排表（词 → 条目与预先算好的 BM25 权重，附复合词），写成 JSON；换上一个小的搜索 worker，"
+        "沿用 Material 的消息协议（SETUP / READY / QUERY / RESULT，界面和结果格式不变，`tests/search_worker.js` "
+        f"已按这个协议驱动 worker，可以直接验证）。启动只剩解析 JSON，约 {setup['parse_ms']:.0f} ms 量级。"
+        f"直接交给 lunr 的预建索引不够：序列化后 {setup['prebuilt_bytes'] / MIB:.0f} MiB，"
+        f"`lunr.Index.load` 仍需 {setup['prebuilt_load_ms']:.0f} ms。",
+        "2. **一次会话只建一次**：通过 http 访问时开启 `navigation.instant`，页面切换不再重启 worker"
+        "（file:// 下无效，所以只能作为 1 的补充）。",
+    ]
 
 
 def section(points: list[ScalePoint], runs: int) -> str:
@@ -132,8 +171,8 @@ def section(points: list[ScalePoint], runs: int) -> str:
         f"Chromium 首次搜索（`{FIRST_QUERY}`，打开首页、加载完成后立即输入；每次全新的浏览器上下文，"
         f"{runs} 次取中位数；计时在页面内从最后一个按键到结果出现）：",
         "",
-        table(["文件数", "首页加载（ms）", f"首次搜索等待（ms）", f"再次搜索 `{LATER_QUERY}`（ms）", "结果链接数"],
-              search_rows(points)),
+        table(["文件数", "首页加载（ms）", "首次搜索等待（ms）", f"再次搜索 `{LATER_QUERY}`（ms）", "结果链接数",
+               "索引条目", "Node 中：解析 / 建索引（ms）"], search_rows(points)),
         "",
         *findings(points),
     ])

@@ -10,7 +10,10 @@ context (empty cache) per run.
 
 from __future__ import annotations
 
+import json
+import shutil
 import statistics
+import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,5 +62,15 @@ def measure(site: Path, runs: int = 3) -> Latency:
     return Latency(statistics.median(loaded), statistics.median(first), statistics.median(later), count[0], runs)
 
 
+def worker_setup(site: Path) -> dict | None:
+    """Material's search worker under Node on the site's index: parse vs set-up time (search_setup.js); None without Node."""
+    node = shutil.which("node")
+    if node is None:
+        return None
+    done = subprocess.run([node, str(Path(__file__).with_name("search_setup.js")), str(site)],
+                          capture_output=True, text=True, check=True)
+    return json.loads(done.stdout)
+
+
 if __name__ == "__main__":
-    print(measure(Path(sys.argv[1])))
+    print(measure(Path(sys.argv[1])), worker_setup(Path(sys.argv[1])))

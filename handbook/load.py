@@ -143,8 +143,16 @@ def parse_yaml(path: Path, root: Path | None = None, text: str | None = None) ->
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = _pos(mark) if mark else (1, 1)
-        return source, [Problem(source.shown, line, column, f"YAML 语法错误：{_yaml_reason(error)}",
-                                hint="检查缩进（用空格，不用 Tab）、冒号后的空格和引号是否成对")]
+        reason = _yaml_reason(error)
+        hint = "检查缩进（用空格，不用 Tab）、冒号后的空格和引号是否成对"
+        if reason is None:  # keep the parser's own words for whoever has to dig deeper
+            reason, hint = "这里的写法无法识别", f"{hint}（解析器原文：{error.problem or error}）"
+        return source, [Problem(source.shown, line, column, f"YAML 语法错误：{reason}", hint=hint)]
+    except yaml.reader.ReaderError as error:  # a control character: no mark, only a position in the text
+        line = text.count("\n", 0, error.position) + 1
+        column = error.position - text.rfind("\n", 0, error.position)
+        return source, [Problem(source.shown, line, column, f"文件中有不允许出现的控制字符（U+{error.character:04X}）",
+                                hint="删除这个看不见的字符；它常随从其他软件复制的文字一起粘贴进来")]
     except yaml.YAMLError as error:
         return source, [Problem(source.shown, 1, 1, f"YAML 语法错误：{error}")]
     except _Limits as error:
@@ -169,10 +177,33 @@ _YAML_REASONS = {
     "expected <block end>, but found '-'": "列表项「-」的缩进与上文不一致",
     "found unexpected end of stream": "文件意外结束（引号或括号没有闭合？）",
     "found unknown escape character": "双引号内有无法识别的转义字符（\\）",
+    "expected escape sequence of": "双引号内的 \\x、\\u 转义后应为十六进制数字",
+    "expected '<document start>'": "文件在这里之后还有内容，但缩进或结构与上文接不上",
+    "but found another document": "一个文件只能有一个文档（删去多余的「---」）",
+    "expected ',' or ']'": "方括号列表「[ ]」中缺少逗号或右括号",
+    "expected ',' or '}'": "花括号「{ }」中缺少逗号或右括号",
+    "expected the node content": "这里缺少内容",
+    "expected alphabetic or numeric character": "别名、锚点（* 或 &）或指令的名称只能由字母和数字组成",
+    "expected a comment or a line break": "这一行在此处之后有多余的字符",
+    "expected chomping or indentation indicators": "「|」或「>」之后的写法不对",
+    "expected indentation indicator in the range 1-9": "「|」或「>」之后的缩进数字应为 1—9",
+    "sequence entries are not allowed here": "这里不能出现列表项「- 」（若是文字，请给整段文字加引号）",
+    "mapping keys are not allowed here": "这里不能出现「? 」（若是文字，请给整段文字加引号）",
+    "second occurrence": "锚点（&）重复定义",
+    "found unexpected document separator": "引号中的文字里出现了「---」或「...」行",
+    "found undefined tag handle": "不支持的 YAML 标签",
+    "expected URI": "不支持的 YAML 标签",
+    "expected '!'": "不支持的 YAML 标签",
+    "expected '>'": "不支持的 YAML 标签",
+    "found incompatible YAML document": "不支持的 YAML 版本",
+    "found duplicate YAML directive": "「%YAML」指令重复",
+    "duplicate tag handle": "「%TAG」指令重复",
+    "expected a digit": "「%YAML」指令的版本号写法不对",
+    "expected ' '": "「%」开头的指令写法不对",
 }
 
 
-def _yaml_reason(error: yaml.MarkedYAMLError) -> str:
+def _yaml_reason(error: yaml.MarkedYAMLError) -> str | None:
     problem = error.problem or ""
     for english, chinese in _YAML_REASONS.items():
         if problem.startswith(english):
@@ -181,7 +212,7 @@ def _yaml_reason(error: yaml.MarkedYAMLError) -> str:
         return "缩进不一致"
     if problem.startswith("found character"):
         return "出现了不能作为开头的字符（请给这段文字加引号）"
-    return problem or str(error)
+    return None
 
 
 def validate(source: Source, adapter: TypeAdapter) -> tuple[Any, list[Problem]]:

@@ -65,7 +65,8 @@ def select(handbook: Handbook, profile: str) -> Edition:
     withheld = frozenset(s.doc.id for s in handbook.structures) - kept_ids
     index = Index(handbook.structures, handbook.index.pages, excluded=withheld)
     sources = {doc_id: src for doc_id, src in handbook.sources.items() if doc_id in kept_ids}
-    return Edition(handbook.root, handbook.compendium, keep, sources, index, profile=profile, withheld=withheld)
+    forms = [f for f in handbook.forms if published_in(profile, f.form)]
+    return Edition(handbook.root, handbook.compendium, keep, sources, index, forms, profile=profile, withheld=withheld)
 
 
 def edition_of(handbook: Handbook) -> Edition:

@@ -22,11 +22,19 @@ from .errors import HandbookError, Problem
 from .guide import GUIDE_PAGE, guide_page
 from .history import CHANGELOG_PAGE, changelog_page
 from .profile import Edition, edition_of, mkdocs_config, select, source_date_epoch
-from .render.pages import PageRenderer, nav_title
+from .flow import FlowDocument, backlinks
+from .forms.definitions import document_id
+from .forms.output import write_blank_forms
+from .forms.page import form_links, form_page_markdown, form_page_name
+from .forms.preview import preview_css
+from .render.compendium import build_compendium, compendium_filename
+from .render.flowcharts import RenderedFlow, flow_markdown, render_all
+from .render.pages import PageExtras, PageRenderer, Related, nav_title
 from .sources import Handbook, load_handbook
 
 # Folders of assets/ that belong in the site (fonts and font configs are for rendering only)
 SITE_ASSETS = ("stylesheets", "javascripts", "vendor", "images")
+DOWNLOADS = "downloads"
 # Written into every built site: which edition it is, so a later build knows what it may replace
 EDITION_STAMP = ".handbook-edition"
 
@@ -40,14 +48,74 @@ class Generated:
     files: dict[str, str] = field(default_factory=dict)  # relative path → content
 
 
-def generate_pages(handbook: Handbook, root: Path) -> dict[str, str]:
-    renderer = PageRenderer(handbook, root / "templates" / "pages")
+def generate_pages(handbook: Handbook, root: Path, extras: PageExtras | None = None) -> dict[str, str]:
+    renderer = PageRenderer(handbook, root / "templates" / "pages", extras)
     pages = {"index.md": renderer.home()}
     for structure in handbook.structures:
         pages[f"{structure.doc.id}.md"] = renderer.document(structure)
+    for loaded in handbook.forms:
+        pages[form_page_name(loaded.form.id)] = form_page_markdown(loaded.form, handbook.index)
     pages[CHANGELOG_PAGE] = changelog_page(handbook, renderer.env)
     pages[GUIDE_PAGE] = guide_page(renderer.env)
     return pages
+
+
+def flowchart_files(handbook: Handbook, build_dir: Path) -> tuple[dict[str, bytes], dict[str, RenderedFlow]]:
+    """Every flow of the edition as <id>.svg and <id>.png beside the pages (links inside are page-relative)."""
+    flows = [s.doc for s in handbook.structures if isinstance(s.doc, FlowDocument)]
+    rendered = render_all(flows, build_dir / "flowcharts", index=handbook.index,
+                          cache_dir=build_dir / "cache" / "flowcharts")
+    files = {}
+    for flow_id, item in rendered.items():
+        files[f"{flow_id}.svg"] = item.svg_path.read_bytes()
+        files[f"{flow_id}.png"] = item.png_path.read_bytes()
+    return files, rendered
+
+
+def related_links(handbook: Handbook) -> dict[tuple[str, str | None], list[Related]]:
+    """The flowcharts and forms that belong to each rule, for links beside it."""
+    related: dict[tuple[str, str | None], list[Related]] = {}
+    flows = [s.doc for s in handbook.structures if isinstance(s.doc, FlowDocument)]
+    for place, docs in backlinks(flows, handbook.index).items():
+        related.setdefault(place, []).extend(Related("流程图", d.display_title, f"{d.id}.html") for d in docs)
+    for place, forms in form_links([f.form for f in handbook.forms]).items():
+        related.setdefault(place, []).extend(
+            Related("表格", f.display_title, form_page_name(f.id).replace(".md", ".html")) for f in forms)
+    return related
+
+
+def download_files(handbook: Handbook, root: Path, build_dir: Path, rendered: dict[str, RenderedFlow]) -> dict:
+    """The blank forms and the printed compendium, under downloads/."""
+    folder = build_dir / "downloads"
+    shutil.rmtree(folder, ignore_errors=True)
+    blanks = write_blank_forms(folder / "forms", root, public_only=edition_of(handbook).public)
+    by_document = {document_id(f.form): folder / "forms" / f"{f.form.id}.docx" for f in handbook.forms}
+    compendium = build_compendium(
+        handbook.compendium, handbook.structures, handbook.index, folder,
+        flow_pngs={flow_id: item.png_path for flow_id, item in rendered.items()},
+        form_docs={doc_id: path for doc_id, path in by_document.items() if doc_id and path.exists()},
+        internal_mark=edition_of(handbook).mark is not None)
+    files = {f"{DOWNLOADS}/{path.name}": path.read_bytes() for path in blanks}
+    files[f"{DOWNLOADS}/{compendium.name}"] = compendium.read_bytes()
+    return files
+
+
+def generate(handbook: Handbook, root: Path, build_dir: Path, *, downloads: bool = True) -> dict:
+    """Everything MkDocs is given: pages, assets, flowcharts and (unless previewing) downloads."""
+    files: dict = asset_files(root)
+    files["assets/stylesheets/forms-preview.css"] = preview_css()
+    flow_files, rendered = flowchart_files(handbook, build_dir)
+    files.update(flow_files)
+    extras = PageExtras(
+        related=related_links(handbook),
+        flowcharts={flow_id: flow_markdown(item, svg_href=f"{flow_id}.svg", png_href=f"{flow_id}.png")
+                    for flow_id, item in rendered.items()},
+        compendium_href=f"{DOWNLOADS}/{compendium_filename(handbook.compendium)}" if downloads else None,
+    )
+    files.update(generate_pages(handbook, root, extras))
+    if downloads:
+        files.update(download_files(handbook, root, build_dir, rendered))
+    return files
 
 
 def nav_label(text: str) -> str:
@@ -63,6 +131,8 @@ def navigation(handbook: Handbook) -> list:
     extra = [s for s in handbook.structures if s.doc.seq is None]
     if extra:
         nav.append({"附图": [{nav_label(nav_title(s.doc)): f"{s.doc.id}.md"} for s in extra]})
+    if handbook.forms:
+        nav.append({"表格": [{nav_label(f.form.display_title): form_page_name(f.form.id)} for f in handbook.forms]})
     nav += [{"更新日志": CHANGELOG_PAGE}, {"编辑指南": GUIDE_PAGE}]
     return nav
 
@@ -95,10 +165,9 @@ def asset_files(root: Path) -> dict[str, bytes]:
     return files
 
 
-def write_sources(handbook: Handbook, root: Path, build_dir: Path) -> Generated:
+def write_sources(handbook: Handbook, root: Path, build_dir: Path, *, downloads: bool = True) -> Generated:
     """Write build/docs (Markdown + assets), build/overrides and build/mkdocs.yml."""
-    files: dict = generate_pages(handbook, root)
-    files.update(asset_files(root))
+    files = generate(handbook, root, build_dir, downloads=downloads)
     docs_dir = build_dir / "docs"
     write_tree(docs_dir, files)
     overrides = root / "overrides"

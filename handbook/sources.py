@@ -20,6 +20,7 @@ class Handbook:
     structures: list[structure.Structure]  # in compendium order
     sources: dict[str, Source] = field(default_factory=dict)  # doc id → its YAML source
     index: Index = None  # type: ignore[assignment]
+    forms: list = field(default_factory=list)  # handbook.forms.definitions.LoadedForm, in file order
 
     def __post_init__(self) -> None:
         self.index = Index(self.structures)
@@ -68,6 +69,7 @@ def sort_key(doc: model.DocumentBase) -> tuple:
 
 def load_handbook(root: Path) -> tuple[Handbook | None, list[Problem]]:
     """Load and validate everything, reporting every problem; the handbook is None on any error."""
+    from .forms.definitions import load_forms, reference_problems
     from .validate import check_documents, check_handbook
     from .lint import lint_sources
 
@@ -79,6 +81,8 @@ def load_handbook(root: Path) -> tuple[Handbook | None, list[Problem]]:
     pairs = [(source, structure.build(doc)) for source, doc in loaded]
     handbook = Handbook(root, compendium, [s for _, s in pairs], {s.doc.id: src for src, s in pairs})
     problems += check_handbook(handbook.index, pairs)
+    handbook.forms, form_problems = load_forms(root)
+    problems += form_problems + reference_problems(handbook.forms, handbook.index)
     problems += lint_sources(pairs, [comp_source], handbook.index)
     if compendium is None or any(p.severity == "error" for p in problems):
         return None, problems

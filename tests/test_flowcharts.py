@@ -16,6 +16,7 @@ import pytest
 
 from handbook.sources import load_handbook  # before flowcharts: the model's document union imports flow
 from handbook import d2
+from handbook.flow import FlowDocument
 from handbook.render import flowcharts
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,17 +63,20 @@ def text_of(element: ET.Element) -> str:
     return squeeze(html.unescape("".join(element.itertext())))
 
 
-def node_groups(tree: ET.Element) -> dict[str, ET.Element]:
-    """D2 names each shape's group by the base64 of its id (lane containers prefix it: lane1.id)."""
+def named_groups(tree: ET.Element) -> dict[str, ET.Element]:
+    """D2 names each shape's group by the base64 of its full id (lane1.sign inside a lane)."""
     groups = {}
     for group in tree.iter(f"{SVG}g"):
         name = (group.get("class") or "").split(" ")[0]
         try:
-            decoded = base64.b64decode(name, validate=True).decode("utf-8")
+            groups[base64.b64decode(name, validate=True).decode("utf-8")] = group
         except (ValueError, UnicodeDecodeError):
             continue
-        groups[decoded.rsplit(".", 1)[-1]] = group
     return groups
+
+
+def node_groups(tree: ET.Element) -> dict[str, ET.Element]:
+    return {name.rsplit(".", 1)[-1]: group for name, group in named_groups(tree).items()}
 
 
 def test_all_flowcharts_exist_as_flow_documents(flows):
@@ -174,18 +178,35 @@ def inside(outline, point) -> bool:
     return dx <= 1 and dy <= 1
 
 
+def assert_labels_fit(doc, svg_path: Path) -> int:
+    groups = node_groups(svg_tree(svg_path))
+    for node in doc.nodes:
+        group = groups[node.id]
+        left, top, right, bottom = text_box(group.find(f"{SVG}text"))
+        outline = shape_outline(group)
+        corners = [(left, top), (right, top), (left, bottom), (right, bottom)]
+        assert all(inside(outline, c) for c in corners), f"{doc.id}/{node.id}：文字超出{outline[0]}框 {outline}"
+    return len(doc.nodes)
+
+
 def test_every_label_fits_its_box(flows, rendered):
-    checked = 0
-    for doc in flows:
-        groups = node_groups(svg_tree(rendered[doc.id].svg_path))
-        for node in doc.nodes:
-            group = groups[node.id]
-            left, top, right, bottom = text_box(group.find(f"{SVG}text"))
-            outline = shape_outline(group)
-            corners = [(left, top), (right, top), (left, bottom), (right, bottom)]
-            assert all(inside(outline, c) for c in corners), f"{doc.id}/{node.id}：文字超出{outline[0]}框 {outline}"
-            checked += 1
+    checked = sum(assert_labels_fit(doc, rendered[doc.id].svg_path) for doc in flows)
     assert checked == sum(len(doc.nodes) for doc in flows)
+
+
+def test_lanes_group_their_boxes(tmp_path):
+    doc = FlowDocument.model_validate({
+        "id": "lane-demo", "kind": "flow", "title": "泳道示例", "issuer": "机关", "category": "公文与会务",
+        "lanes": ["秘书一室", "分管副主任"],
+        "nodes": [{"id": "sign", "label": "签收登记", "kind": "start", "lane": "秘书一室"},
+                  {"id": "review", "label": "提出拟办意见并报区委办公室主任阅示", "lane": "分管副主任"},
+                  {"id": "done", "label": "存档", "kind": "end", "lane": "秘书一室"}],
+        "edges": [{"from": "sign", "to": "review"}, {"from": "review", "to": "done"}]})
+    result = flowcharts.render_all([doc], tmp_path / "out", cache_dir=tmp_path / "cache")[doc.id]
+    tree = svg_tree(result.svg_path)
+    assert {"lane1", "lane2", "lane1.sign", "lane2.review", "lane1.done"} <= set(named_groups(tree))
+    assert {"秘书一室", "分管副主任"} <= {text_of(t) for t in tree.iter(f"{SVG}text")}
+    assert assert_labels_fit(doc, result.svg_path) == 3
 
 
 def test_wrapped_lines_stay_within_the_chosen_width():

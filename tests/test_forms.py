@@ -195,3 +195,10 @@ def test_csv_headers_are_checked_and_rows_unflattened():
     _, errors = check_record(notice, example_record(notice) | {"attendees": record["attendees"]})
     # row 1 lacks its unit, row 3 its role: the numbers are the CSV's, not positions
     assert {e.column() for e in errors} == {"attendees.1.unit", "attendees.3.role"}
+
+
+def test_each_form_names_its_compendium_entry():
+    from handbook.forms.definitions import document_id
+
+    assert {i: document_id(form(i)) for i in FORM_IDS} == {
+        "lending-slip": "secret-document-lending-slip", "leave-approval": "leave-approval-form", "meeting-notice": None}

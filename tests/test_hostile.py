@@ -86,12 +86,17 @@ def time_limit(seconds: float = CASE_SECONDS):
         signal.signal(signal.SIGALRM, previous)
 
 
+ENGLISH_PHRASE = re.compile(r"[A-Za-z]{2,}(?:[ ,'-]+[A-Za-z]{2,}){2,}")  # e.g. "special characters are not allowed"
+QUOTED = re.compile(r"「[^」]*」|“[^”]*”|《[^》]*》|'[^']*'")  # the editor's own words and allowed values, quoted
+
+
 def assert_clean(problems: list[Problem]) -> None:
-    """Problems a person can act on: Chinese, with a position, no Python internals."""
+    """Problems a person can act on: Chinese, with a position, no Python internals or untranslated English."""
     assert problems
     for problem in problems:
         assert isinstance(problem, Problem)
         assert CJK.search(problem.message), f"不是中文说明：{problem}"
+        assert not ENGLISH_PHRASE.search(QUOTED.sub("", problem.message)), f"说明中有未翻译的英文：{problem}"
         assert problem.line >= 1 and problem.column >= 1, problem
         for leak in ("Traceback", "Error(", "<class ", "Input should", "Field required", "object at 0x"):
             assert leak not in str(problem), f"说明中夹带程序内部信息：{problem}"

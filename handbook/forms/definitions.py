@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .model import FORM, Form, FormField  # first: it loads the document model, which refs depends on
 from ..errors import HandbookError, Problem
 from ..load import Source, parse_yaml, validate
 from ..refs import Index, refs_in
+from .model import FORM, Form, FormField
 
 FORMS_DIR = "forms"
 
@@ -25,6 +25,12 @@ class LoadedForm:
                 if field.id == field_id:
                     return ("sections", s, "fields", f)
         return ()
+
+
+def document_id(form: Form) -> str | None:
+    """The id of the compendium entry that is this form (its `document` reference), e.g. for the printed compendium."""
+    refs = refs_in(form.document or "")
+    return refs[0].target.partition("#")[0] if refs else None
 
 
 def form_files(root: Path) -> list[Path]:

@@ -8,7 +8,7 @@ written as escaped HTML so nothing an editor types is ever interpreted.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
@@ -33,12 +33,40 @@ def one_line(text: str) -> str:
     return re.sub(r"\s*\n\s*", "", text.strip())
 
 
+@dataclass(frozen=True)
+class Related:
+    """A flowchart or form that belongs to a rule, shown beside it."""
+
+    kind: str  # 流程图 / 表格
+    title: str
+    href: str
+
+
+@dataclass
+class PageExtras:
+    """What the pages show besides the regulations themselves."""
+
+    related: dict[tuple[str, str | None], list[Related]] = field(default_factory=dict)  # (doc id, anchor) → items
+    flowcharts: dict[str, str] = field(default_factory=dict)  # flow id → diagram, downloads and steps (Markdown)
+    compendium_href: str | None = None  # the printed compendium in downloads/
+
+
 @dataclass
 class PageContext:
     """What a page renderer needs to resolve references from one document."""
 
     index: Index
     doc_id: str
+    related: dict[tuple[str, str | None], list[Related]] = field(default_factory=dict)
+
+    def related_html(self, element: Element | None) -> str:
+        """Links to the flowcharts and forms that belong to an element (or, for None, to the whole document)."""
+        anchors = element.anchors if element else [None]
+        items = [r for a in anchors for r in self.related.get((self.doc_id, a), [])]
+        if not items:
+            return ""
+        links = "；".join(f'{escape(r.kind)}：<a href="{escape(r.href)}">{escape(r.title)}</a>' for r in items)
+        return f'<p class="related">{links}</p>\n'
 
     def href(self, ref: Ref) -> str | None:
         target = self.index.resolve(ref, self.doc_id)
@@ -92,6 +120,7 @@ def render_items(items: list[Element], ctx: PageContext, depth: int) -> list[str
         body += ctx.html(element.text)
         inner = Markup(f'<span class="num">{escape(element.label)}</span><span class="item-body">{body}</span>')
         blocks.append(_block(f"item depth-{depth}", element, inner))
+        blocks.append(ctx.related_html(element))
         blocks += render_items(element.children, ctx, depth + 1)
     return blocks
 
@@ -104,6 +133,7 @@ def render_article(element: Element, ctx: PageContext, level: int) -> list[str]:
     for clause in rest:
         blocks.append(_block("clause", clause, ctx.html(clause.text)))
         blocks += render_items(clause.children, ctx, 1)
+    blocks.append(ctx.related_html(element))
     return blocks
 
 
@@ -130,12 +160,14 @@ def render_outline(elements: list[Element], ctx: PageContext, level: int = 2) ->
     for element in elements:
         if element.kind == "heading" and level <= 3:
             blocks.append(_heading(level, md_escape(element.title or ""), element, "outline"))
+            blocks.append(ctx.related_html(element))
             continue
         if element.kind == "item" and element.title and level <= 3:
             blocks.append(_heading(level, md_escape(element.label) + md_escape(one_line(element.title)),
                                    element, "outline"))
             if element.text:
                 blocks.append(f'<p class="item-text">{ctx.html(element.text)}</p>\n')
+            blocks.append(ctx.related_html(element))
             blocks += render_outline(element.children, ctx, level + 1)
             continue
         blocks += render_items([element], ctx, max(level - 2, 0))
@@ -174,30 +206,44 @@ def nav_title(doc: model.DocumentBase) -> str:
 class PageRenderer:
     """Renders the Markdown of every page of the handbook from templates/pages/."""
 
-    def __init__(self, handbook: Handbook, templates: Path):
+    def __init__(self, handbook: Handbook, templates: Path, extras: PageExtras | None = None):
         self.handbook = handbook
         self.env = _environment(templates)
+        self.extras = extras or PageExtras()
 
     def document(self, structure: Structure) -> str:
         doc = structure.doc
-        ctx = PageContext(self.handbook.index, doc.id)
+        ctx = PageContext(self.handbook.index, doc.id, self.extras.related)
         kind = doc.kind
-        template = self.env.get_template(f"{kind}.md.j2" if kind == "pending" else "document.md.j2")
+        template = self.env.get_template(f"{kind}.md.j2" if kind in ("pending", "flow") else "document.md.j2")
         return template.render(
             doc=doc,
             nav_title=nav_title(doc),
             category=self._category(doc),
-            body=render_body(structure, ctx),
+            body=render_body(structure, ctx) if kind != "flow" else "",
+            flowchart=self.extras.flowcharts.get(doc.id, ""),
+            related=ctx.related_html(None),
+            compendium_href=self.extras.compendium_href,
+            parent=self._parent(doc),
             preamble=[ctx.html(p) for p in doc.preamble],
             closing=[ctx.html(p) for p in doc.closing],
             compendium=self.handbook.compendium,
         )
+
+    def _parent(self, doc: model.DocumentBase) -> str:
+        """A link to the document a drawing belongs to (flows outside the contents)."""
+        parent = getattr(doc, "parent", None)
+        if not parent:
+            return ""
+        return str(PageContext(self.handbook.index, doc.id).html(f"[[{parent}]]"))
 
     def home(self) -> str:
         return self.env.get_template("index.md.j2").render(
             compendium=self.handbook.compendium,
             groups=self.handbook.by_category(),
             nav_title=nav_title,
+            forms=[f.form for f in self.handbook.forms],
+            compendium_href=self.extras.compendium_href,
         )
 
     def _category(self, doc: model.DocumentBase) -> model.Category | None:

@@ -20,7 +20,7 @@ def test_document_prints_without_navigation(desktop):
     expect(page.locator("article h1")).to_be_visible()
     expect(page.locator("#art-1")).to_be_attached()
     expect(page.locator(".art-text").first).to_be_visible()
-    desktop.screenshot("print-shiwuhui-rules", full_page=True)
+    desktop.screenshot("print-shiwuhui-rules")
 
 
 def test_document_prints_in_official_fonts(desktop):
