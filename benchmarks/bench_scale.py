@@ -126,7 +126,22 @@ def findings(points: list[ScalePoint]) -> list[str]:
         f"{large.documents} 个文件时 {large.search.first_ms:.0f} ms"
         f"（{large.search.first_ms / max(small.search.first_ms, 1):.1f} 倍，多等 "
         f"{(large.search.first_ms - small.search.first_ms) / 1000:.1f} 秒）；索引建好后再搜索 {large.search.later_ms:.0f} ms。",
+        *growth_advice(small, large),
         *search_advice(large),
+    ]
+
+
+def growth_advice(small: ScalePoint, large: ScalePoint) -> list[str]:
+    """Why the build grows faster than the documents, and what would stop it, when it misses the goal."""
+    if large.build["wall"] / small.build["wall"] <= GROWTH_GOAL:
+        return []
+    return [
+        "",
+        f"**构建时间的增长超过目标。** 多出来的主要在 MkDocs：每个页面都带完整的导航，所以单页从 "
+        f"{small.page_bytes / 1024:.0f} KiB 涨到 {large.page_bytes / 1024:.0f} KiB，网站总量随文件数的平方增长"
+        f"（{large.documents} 个文件时 {large.site_bytes / MIB:.0f} MiB），MkDocs 渲染和写出的量也随之平方增长。"
+        "建议：导航按类别折叠并开启 Material 的 `navigation.prune`，每页只带所在类别的条目；"
+        "这要去掉 `navigation.sections`（分组全部展开时 prune 不删任何条目），文件多时再在类别下分子类。",
     ]
 
 

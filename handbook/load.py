@@ -269,7 +269,7 @@ def _message(kind: str, ctx: dict, error: dict) -> str:
     if kind == "union_tag_invalid":
         return f"kind「{_show(ctx.get('tag'))}」不是允许的文件类型，应为：{ctx.get('expected_tags', '')}"
     if kind == "union_tag_not_found":
-        return "缺少必填字段「kind」（文件类型：rules / outline / duties / pending）"
+        return "缺少必填字段「kind」（文件类型：rules / outline / duties / pending / flow / form）"
     if kind == "string_pattern_mismatch":
         return f"「{_show(value)}」格式不对：只能用小写字母、数字和连字符，且以字母或数字开头"
     if kind == "string_too_short":

@@ -274,10 +274,18 @@ def fields_at(data: Any, loc: tuple) -> list[str]:
     return list(cls.model_fields) if cls else []
 
 
+class FormEntryDocument(DocumentBase):
+    """汇编中的表格：栏目由 forms/ 下的表格定义给出，手册中有可下载、可填写的表格。"""
+
+    kind: Literal["form"]
+    form: str = Field(pattern=ID_PATTERN, description="表格标识，即 forms/<表格>.yaml 中的 id，如 lending-slip")
+    source_text: str | None = Field(None, description="原件中被压平的表格文字，原样保留以便核对")
+
+
 # Kinds defined in their own modules build on DocumentBase above, so they are imported last.
 from .flow import FlowDocument  # noqa: E402
 
-Document = Annotated[Union[RulesDocument, OutlineDocument, PendingDocument, FlowDocument],
+Document = Annotated[Union[RulesDocument, OutlineDocument, PendingDocument, FlowDocument, FormEntryDocument],
                      Field(discriminator="kind")]
 DOCUMENT = TypeAdapter(Document)
-KINDS = ("rules", "outline", "duties", "pending", "flow")
+KINDS = ("rules", "outline", "duties", "pending", "flow", "form")

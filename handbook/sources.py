@@ -83,7 +83,15 @@ def load_handbook(root: Path) -> tuple[Handbook | None, list[Problem]]:
     problems += check_handbook(handbook.index, pairs)
     handbook.forms, form_problems = load_forms(root)
     problems += form_problems + reference_problems(handbook.forms, handbook.index)
+    problems += _form_entries(pairs, {f.form.id for f in handbook.forms})
     problems += lint_sources(pairs, [comp_source], handbook.index)
     if compendium is None or any(p.severity == "error" for p in problems):
         return None, problems
     return handbook, problems
+
+
+def _form_entries(pairs: list[tuple[Source, structure.Structure]], form_ids: set[str]) -> list[Problem]:
+    """A compendium entry of kind form must name a form defined in forms/."""
+    return [source.problem(("form",), f"表格「{s.doc.form}」不存在（forms/ 中没有这个 id）",
+                           hint="可用表格：" + "、".join(sorted(form_ids)))
+            for source, s in pairs if isinstance(s.doc, model.FormEntryDocument) and s.doc.form not in form_ids]

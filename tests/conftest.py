@@ -9,12 +9,14 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-PROJECT_PARTS = ("templates", "overrides", "assets", "forms", "mkdocs.yml")
+PROJECT_PARTS = ("templates", "overrides", "assets", "mkdocs.yml")
 
 
 def copy_project(target: Path, regulations: Path | None = None) -> Path:
-    """A copy of the project's templates and config, with the regulations of `regulations` (default: the real ones)."""
-    for part in PROJECT_PARTS:
+    """A copy of the project's templates and config, with the regulations of `regulations` (default: the real
+    ones, together with the real forms, which refer to them)."""
+    parts = PROJECT_PARTS if regulations else PROJECT_PARTS + ("forms",)
+    for part in parts:
         source = ROOT / part
         if source.is_dir():
             shutil.copytree(source, target / part, ignore=shutil.ignore_patterns("__pycache__"))

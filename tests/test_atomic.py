@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 from pathlib import Path
 
 import pytest
@@ -62,7 +63,7 @@ def test_a_step_failing_halfway_leaves_the_previous_site(built, error):
     change_a_page(project)
 
     def half_then_fail(edition, site_dir):
-        (site_dir / "downloads").mkdir()
+        (site_dir / "downloads").mkdir(exist_ok=True)
         (site_dir / "downloads" / "half.docx").write_bytes(b"PK")
         raise error
 
@@ -137,12 +138,15 @@ def test_interrupting_the_build_command_leaves_the_previous_site(built, signum):
     process = subprocess.Popen([sys.executable, "-c", SLOW_BUILD, str(project), str(out)], cwd=ROOT,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    watchdog = threading.Timer(300, process.kill)  # a build that never gets halfway must not hang the tests
+    watchdog.start()
     try:
         assert process.stdout.readline().strip() == "HALFWAY", process.stderr.read()
         assert any(name.startswith(".site.tmp-") for name in leftovers(out))  # really halfway
         process.send_signal(signum)
         _, stderr = process.communicate(timeout=60)
     finally:
+        watchdog.cancel()
         process.kill()
     assert process.returncode == 130, stderr
     assert "构建已中断" in stderr and "Traceback" not in stderr

@@ -215,12 +215,12 @@ class PageRenderer:
         doc = structure.doc
         ctx = PageContext(self.handbook.index, doc.id, self.extras.related)
         kind = doc.kind
-        template = self.env.get_template(f"{kind}.md.j2" if kind in ("pending", "flow") else "document.md.j2")
+        template = self.env.get_template(f"{kind}.md.j2" if kind in ("pending", "flow", "form") else "document.md.j2")
         return template.render(
             doc=doc,
             nav_title=nav_title(doc),
             category=self._category(doc),
-            body=render_body(structure, ctx) if kind != "flow" else "",
+            body=render_body(structure, ctx) if kind in ("rules", "outline", "duties") else "",
             flowchart=self.extras.flowcharts.get(doc.id, ""),
             related=ctx.related_html(None),
             compendium_href=self.extras.compendium_href,

@@ -22,7 +22,7 @@ def test_pages_and_search_stay_local(desktop):
 
 def test_flowchart_page_stays_local(desktop):
     page = desktop.open(FLOW_PAGE)
-    expect(page.locator("figure.flowchart svg")).to_be_visible()
+    expect(page.locator("figure.flowchart > svg")).to_be_visible()
     page.wait_for_load_state("networkidle")
     desktop.screenshot("flowchart-outgoing-document")
     desktop.assert_stayed_local()
