@@ -90,6 +90,11 @@ def stage_rows(times: BuildTimes) -> list[list[str]]:
     return rows
 
 
+def tree_mib(result: dict) -> str:
+    peak = result["peak_tree_mib"]
+    return f"{peak:.0f} MiB（每 0.1 秒采样）" if peak else "未测（需要 /proc）"
+
+
 def verdict(ok: bool) -> str:
     return "达到" if ok else "**未达到**"
 
@@ -133,8 +138,8 @@ def section(times: BuildTimes) -> str:
         f"- 本项目自己的阶段（合计减去 MkDocs 阶段）：首次 {cold_own:.2f} 秒 = {cold_own / alone:.2f} × MkDocs，"
         f"重建 {rebuild_own:.2f} 秒 = {rebuild_own / alone:.2f} × MkDocs。目标 ≤ {OWN_STAGES_GOAL} ×："
         f"首次{verdict(cold_own <= OWN_STAGES_GOAL * alone)}，重建{verdict(rebuild_own <= OWN_STAGES_GOAL * alone)}。",
-        f"- 峰值内存（常驻集）：构建进程 {times.cold['peak_rss_mib']:.0f} MiB，"
-        f"最大的子进程（MkDocs 等）{times.cold['peak_child_rss_mib']:.0f} MiB。",
+        f"- 峰值内存（常驻集，首次构建）：构建进程 {times.cold['peak_rss_mib']:.0f} MiB；"
+        f"连同子进程（MkDocs、D2、流程图进程）同时占用之和 {tree_mib(times.cold)}。",
         "",
         "无改动重建（目标：流程图和 DOCX 不重做）：",
         "",

@@ -5,7 +5,8 @@
 Runs the build command of the project's own program (handbook.cli.main) and
 prints JSON on stdout: wall time, the exclusive time of each stage (a stage
 called inside another is not counted twice), which stages the program does not
-have or does not call, and peak memory. The stages are found by name in the
+have or does not call, and peak memory (of the build process, and of it together
+with its children: MkDocs, D2, the flowchart workers). The stages are found by name in the
 program; when one moves or is renamed, STAGES is the one place to update.
 """
 
@@ -19,6 +20,7 @@ import os
 import resource
 import subprocess
 import sys
+import threading
 import time
 from contextlib import redirect_stdout
 from pathlib import Path
@@ -72,15 +74,15 @@ def install(stopwatch: Stopwatch) -> dict[str, str]:
     """Wrap every stage function wherever the program refers to it; returns stage → the function timed."""
     timed = {}
     for stage, targets in STAGES.items():
-        original = next((f for f in map(find, targets) if f is not None), None)
-        if original is None:
+        found = next(((target, function) for target in targets if (function := find(target)) is not None), None)
+        if found is None:
             continue
+        timed[stage], original = found
         wrapper = stopwatch.wrap(stage, original)
         for module in [m for name, m in sys.modules.items() if name.split(".")[0] == "handbook" and m]:
             for attribute, value in list(vars(module).items()):
                 if value is original:
                     setattr(module, attribute, wrapper)
-        timed[stage] = next(t for t in targets if find(t) is not None)
     return timed
 
 
@@ -89,8 +91,56 @@ def cache_entries(project: Path) -> int:
     return sum(1 for p in cache.rglob("*") if p.is_file()) if cache.is_dir() else 0
 
 
-def peak_rss_mib(who: int) -> float:
-    return resource.getrusage(who).ru_maxrss / 1024  # kB on Linux
+def own_peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+
+
+def tree_rss_bytes(root: int) -> int:
+    """Resident memory of process `root` and all its descendants right now, from /proc (Linux)."""
+    parent, rss = {}, {}
+    page = os.sysconf("SC_PAGE_SIZE")
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = Path(entry.path, "stat").read_text().rpartition(")")[2].split()
+        except OSError:  # the process ended meanwhile
+            continue
+        pid = int(entry.name)
+        parent[pid], rss[pid] = int(fields[1]), int(fields[21]) * page
+    tree, grew = {root}, True
+    while grew:
+        found = {pid for pid, ppid in parent.items() if ppid in tree} - tree
+        tree |= found
+        grew = bool(found)
+    return sum(rss.get(pid, 0) for pid in tree)
+
+
+class TreeMemory(threading.Thread):
+    """Samples the memory of this process and its children together, every `interval` seconds.
+
+    getrusage cannot give this: a child's ru_maxrss includes its parent's memory at the
+    moment it was started (the address space it was forked from), and it never adds processes up.
+    """
+
+    def __init__(self, interval: float = 0.1):
+        super().__init__(daemon=True)
+        self.interval, self.peak, self._done = interval, 0, threading.Event()
+
+    def run(self) -> None:
+        while not self._done.is_set():
+            self.peak = max(self.peak, tree_rss_bytes(os.getpid()))
+            self._done.wait(self.interval)
+
+    def __enter__(self) -> "TreeMemory":
+        if Path("/proc/self/stat").exists():
+            self.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._done.set()
+        if self.is_alive():
+            self.join()
 
 
 def main(project: Path, out: Path) -> dict:
@@ -103,7 +153,7 @@ def main(project: Path, out: Path) -> dict:
     cache_before = cache_entries(project)
     log = io.StringIO()
     started = time.perf_counter()
-    with redirect_stdout(log):
+    with redirect_stdout(log), TreeMemory() as memory:
         status = cli.main(["build", "--out", str(out)])
     wall = time.perf_counter() - started
     stages = {stage: (stopwatch.spent[stage] if stage in stopwatch.spent else
@@ -115,8 +165,8 @@ def main(project: Path, out: Path) -> dict:
         "timed": timed,
         "calls": stopwatch.calls,
         "new_cache_entries": cache_entries(project) - cache_before,
-        "peak_rss_mib": peak_rss_mib(resource.RUSAGE_SELF),
-        "peak_child_rss_mib": peak_rss_mib(resource.RUSAGE_CHILDREN),
+        "peak_rss_mib": own_peak_mib(),
+        "peak_tree_mib": memory.peak / 2**20 if memory.peak else None,
         "log": log.getvalue(),
     }
 

@@ -27,7 +27,7 @@ MACHINE_HEADING = "测试机器"
 def machine_section(command: str) -> None:
     rows = [[name, value] for name, value in machine_rows()]
     body = "\n".join([
-        f"测量于 {now()}，命令：`{command}`（约需十几分钟；其他程序同时运行时数字会偏大）。",
+        f"测量于 {now()}，命令：`{command}`（本机约需五到十分钟；其他程序同时运行时数字会偏大）。",
         "",
         table(["项目", "本机"], rows, align="ll"),
         "",

@@ -220,19 +220,25 @@ def validate(source: Source, adapter: TypeAdapter) -> tuple[Any, list[Problem]]:
     try:
         return adapter.validate_python(source.data), []
     except ValidationError as error:
-        return None, [_problem_from(source, item) for item in error.errors(include_url=False)]
+        tag = _union_tag(adapter, source.data)
+        return None, [_problem_from(source, item, tag) for item in error.errors(include_url=False)]
 
 
-def _strip_tags(loc: tuple) -> tuple:
-    # discriminated unions insert the tag ('rules') into the location: drop it
-    return tuple(part for part in loc if not (isinstance(part, str) and part in _UNION_TAGS))
+def _union_tag(adapter: TypeAdapter, data: Any) -> Any:
+    """The tag a discriminated union (the document kinds) puts first in every error location, if any.
+
+    Only that first place is the tag: a field may share a kind's name (a form document's `form`).
+    """
+    schema = adapter.core_schema
+    if schema["type"] == "definitions":
+        schema = schema["schema"]
+    return data.get("kind") if schema["type"] == "tagged-union" and isinstance(data, dict) else None
 
 
-_UNION_TAGS = {"rules", "outline", "duties", "pending", "flow", "form"}
-
-
-def _problem_from(source: Source, error: dict) -> Problem:
-    loc = _strip_tags(tuple(error["loc"]))
+def _problem_from(source: Source, error: dict, tag: Any = None) -> Problem:
+    loc = tuple(error["loc"])
+    if tag is not None and loc[:1] == (tag,):
+        loc = loc[1:]
     kind = error["type"]
     ctx = error.get("ctx") or {}
     where = "/".join(str(p) for p in loc) or "（文件顶层）"

@@ -14,6 +14,7 @@ import yaml
 
 from . import model
 from .errors import HandbookError, Problem, display_path
+from .forms.definitions import form_files
 from .load import parse_yaml, validate
 from .schema import SCHEMA_FILES
 
@@ -66,6 +67,10 @@ body:
 # source_page: 12    # 2019 年版汇编中的页码（有则去掉开头的 # 并填写）
 # note: 编者注，显示在页首
 """,
+    "form": """\
+# 表格的栏目定义在 forms/<表格id>.yaml 中；这里写明汇编中的这一篇是哪一张表格。
+form: {form}    # 表格标识，即 forms/ 中表格文件的 id；可选：{forms}
+""",
     "flow": """\
 # 框（nodes）按办理顺序列出；箭头（edges）写明从哪个框到哪个框。
 nodes:
@@ -105,7 +110,7 @@ def _described(name: str, value: object, cls: type = model.DocumentBase) -> str:
 
 
 def scaffold_text(kind: str, doc_id: str, title: str, issuer: str, category: str, categories: list[str],
-                  seq: int | None) -> str:
+                  seq: int | None, forms: list[str] = ()) -> str:
     status = "待录入" if kind == "pending" else "现行"
     lines = [
         f"# yaml-language-server: $schema=../{SCHEMA_FILES[0].path}",
@@ -119,7 +124,8 @@ def scaffold_text(kind: str, doc_id: str, title: str, issuer: str, category: str
     if seq is not None:
         lines.append(_described("seq", seq))
     lines.append(_described("status", status))
-    return "\n".join(lines) + "\n" + BODIES[kind]
+    body = BODIES[kind].format(form=forms[0], forms="、".join(forms)) if kind == "form" else BODIES[kind]
+    return "\n".join(lines) + "\n" + body
 
 
 def _compendium(root: Path) -> model.Compendium:
@@ -150,8 +156,11 @@ def create(root: Path, kind: str, doc_id: str, title: str | None = None, categor
     names = [c.name for c in compendium.categories]
     if category is not None and category not in names:
         raise HandbookError([Problem(shown, 1, 1, f"类别「{category}」不在汇编的类别中", hint="可选：" + "、".join(names))])
+    forms = [p.stem for p in form_files(root)]
+    if kind == "form" and not forms:
+        raise HandbookError([Problem(shown, 1, 1, "还没有任何表格，无法新建表格类文件", hint="先在 forms/ 中定义表格")])
     text = scaffold_text(kind, doc_id, title or PLACEHOLDER_TITLE, compendium.issuer, category or names[0], names,
-                         _next_seq(root))
+                         _next_seq(root), forms)
     source, problems = parse_yaml(path, root, text=text)
     if not problems:
         _, problems = validate(source, model.DOCUMENT)

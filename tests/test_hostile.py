@@ -32,7 +32,7 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from handbook import cli, structure
-from handbook.errors import HandbookError, Problem
+from handbook.errors import Problem
 from handbook.forms import cli as forms_cli
 from handbook.forms.example import example_csv, example_yaml
 from handbook.forms.output import file_name, fill_batch, fill_one, find_form
@@ -291,10 +291,10 @@ def example_record(form) -> dict:
 
 
 @st.composite
-def form_data(draw, forms) -> tuple[str, str, bytes]:
+def form_data(draw) -> tuple[str, str, bytes]:
     """(form id, file suffix, data): one record or a list, YAML or CSV, changed as data or damaged as text."""
     form_id = draw(st.sampled_from(FORM_IDS))
-    form = forms[form_id]
+    form = FORMS[form_id]
     how = draw(st.sampled_from(["tree", "tree", "list", "yaml-text", "csv-text"]))
     if how == "tree":
         return form_id, ".yaml", dump(draw(mutated_tree(example_record(form))))
@@ -316,13 +316,8 @@ def no_temporary_files(folder: Path) -> bool:
     return not [p for p in folder.iterdir() if p.name.startswith(".tmp-")] if folder.exists() else True
 
 
-@st.composite
-def form_cases(draw):
-    return draw(form_data(FORMS))
-
-
 @settings(FUZZ, max_examples=350)
-@given(case=form_cases())
+@given(case=form_data())
 def test_any_form_data_fills_or_is_explained_in_chinese(tmp_path_factory, case):
     form_id, suffix, data = case
     form = FORMS[form_id]
@@ -345,7 +340,7 @@ def test_any_form_data_fills_or_is_explained_in_chinese(tmp_path_factory, case):
 
 
 @settings(FUZZ, max_examples=60)
-@given(case=form_cases())
+@given(case=form_data())
 def test_the_fill_command_answers_in_chinese_or_writes_one_whole_file(tmp_path_factory, case):
     form_id, suffix, data = case
     work = tmp_path_factory.mktemp("fillcli", numbered=True)

@@ -21,9 +21,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 from handbook import cli
 from handbook.profile import select
+from handbook.render.compendium import compendium_filename
 from handbook.refs import Ref
 from handbook.render.pages import PageContext
 from handbook.sources import load_handbook
@@ -251,13 +253,29 @@ def test_internal_edition_is_marked_in_the_header_and_public_is_not(editions):
         assert "hb-classification" not in links(editions["public"] / page).classes, page
 
 
-def test_every_compendium_docx_of_the_internal_edition_carries_the_mark(editions):
-    for edition, marked in (("internal", True), ("public", False)):
-        for path in editions[edition].rglob("*.docx"):
-            with zipfile.ZipFile(path) as archive:
-                document = archive.read("word/document.xml").decode("utf-8")
-            if "compendium" in path.name or "汇编" in path.name:
-                assert ("内部资料" in document) == marked, path
+def cover_mark(docx: Path) -> str:
+    """The text of the compendium cover's classification line (paragraph style CoverMark)."""
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    with zipfile.ZipFile(docx) as archive:
+        root = etree.fromstring(archive.read("word/document.xml"))
+    marks = [p for p in root.iter(f"{w}p") if p.find(f"{w}pPr/{w}pStyle[@{w}val='CoverMark']") is not None]
+    assert len(marks) == 1, docx
+    return "".join(marks[0].itertext())
+
+
+def test_the_compendium_download_is_marked_in_the_internal_edition_only(editions):
+    name = compendium_filename(editions["handbook"].compendium)
+    assert cover_mark(editions["internal"] / "downloads" / name) == "内部资料"
+    assert cover_mark(editions["public"] / "downloads" / name) == ""
+
+
+def test_only_public_forms_are_offered_for_download(editions):
+    forms = {path.stem for path in (editions["project"] / "forms").glob("*.yaml")}
+    internal = {p.stem for p in (editions["internal"] / "downloads").glob("*.docx")}
+    public = {p.stem for p in (editions["public"] / "downloads").glob("*.docx")}
+    assert forms and forms <= internal
+    assert not public & forms, "公开版不应提供内部表格的下载"
+    assert not [p for p in editions["public"].rglob("*") if any(form in p.name for form in forms)]
 
 
 def test_internal_text_changes_do_not_change_a_byte_of_the_public_edition(editions):

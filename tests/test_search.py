@@ -40,7 +40,7 @@ RECALL = [
     ("列席", "shiwuhui-rules.html", "art-17", "第十七条 参加或列席室务会会议人员"),
     ("列席", "zhuren-meeting-rules.html", "art-13", "第十三条 会议召集人可根据工作需要安排列席人员"),
     ("列席", "zhuren-meeting-rules.html", "art-19", "第十九条 参加或列席区委办公室主任办公会议的人员"),
-    ("借阅", "secret-document-lending-slip.html", None, "涉密文件借阅单"),
+    ("借阅", "form-lending-slip.html", None, "涉密文件借阅单（表格页）"),
     ("借阅", "document-management.html", "s-3", "公文管理制度 三、公文借阅"),
     ("末位表态", "shiwuhui-rules.html", "art-24", "第二十四条 实行末位表态制"),
     ("少数服从多数", "shiwuhui-rules.html", "art-25", "第二十五条 表决按照少数服从多数原则"),
@@ -69,7 +69,7 @@ RANKED = [
     ("三分之二", "shiwuhui-rules.html", "art-16", 1),
     ("干部任免", "shiwuhui-rules.html", "art-9", 3),
     ("末位表态", "shiwuhui-rules.html", "art-24", 1),
-    ("借阅", "secret-document-lending-slip.html", None, 1),
+    ("借阅", "form-lending-slip.html", None, 1),
 ]
 
 EXTRA_QUERIES = ["三分之二 列席"]
