@@ -149,7 +149,9 @@ def command_serve(args) -> int:
 
 def command_test(args) -> int:
     extra = [a for a in args.pytest_args if a != "--"]
-    result = subprocess.run([sys.executable, "-m", "pytest", str(ROOT / "tests"), *extra], cwd=ROOT)
+    # the whole suite unless particular test files or folders are named
+    targets = [] if any((ROOT / a.split("::")[0]).exists() for a in extra) else [str(ROOT / "tests")]
+    result = subprocess.run([sys.executable, "-m", "pytest", *targets, *extra], cwd=ROOT)
     if result.returncode == 5:
         print("错误：没有收集到任何测试。", file=sys.stderr)
         return 1
@@ -180,8 +182,16 @@ COMMANDS = {
 }
 
 
+# Commands whose arguments belong to another program (pytest, the form filler) are handed over
+# untouched: argparse would otherwise claim options such as -q or --help for itself.
+PASS_THROUGH = {"test": "pytest_args", "fill": "fill_args"}
+
+
 def main(argv: list[str]) -> int:
-    args = build_parser().parse_args(argv)
+    if argv and argv[0] in PASS_THROUGH:
+        args = argparse.Namespace(command=argv[0], **{PASS_THROUGH[argv[0]]: argv[1:]})
+    else:
+        args = build_parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)
     except KeyboardInterrupt:

@@ -20,8 +20,6 @@ from .errors import Problem, display_path
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 40
 MAX_NODES = 200_000
-# libyaml's loader when present: same marks and errors, several times faster
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 Path_ = tuple  # a path into the data: ("chapters", 0, "articles", 3)
 

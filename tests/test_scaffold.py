@@ -26,10 +26,8 @@ def test_new_document_passes_check_without_warnings(mini_project, kind):
     assert doc.seq == 3  # after the two documents already in the contents
 
 
-def test_new_form_entry_names_an_existing_form_and_passes_check(tmp_path):
-    from conftest import copy_project
-
-    project = copy_project(tmp_path / "project")
+def test_new_form_entry_names_an_existing_form_and_passes_check(tmp_path, project_copy):
+    project = project_copy(tmp_path / "project")
     path = create(project, "form", "new-form")
     assert "form: leave-approval" in path.read_text(encoding="utf-8")  # the first form of forms/
     handbook, problems = load_handbook(project)
