@@ -1,6 +1,6 @@
 """`python3 build.py bench`: every benchmark, each writing its own section of docs/benchmarks.md.
 
-    python3 build.py bench [-- [--only build,scale,flowcharts,forms,preview] [--rounds 3] [--sizes 200,2000] [--runs 3]]
+    python3 build.py bench [--only build,scale,flowcharts,forms,preview] [--rounds 3] [--sizes 200,2000] [--runs 3]
 
 Sections: 测试机器 (this file), 完整构建与重建 (bench_build.py), 规模测试（合成文件）
 (bench_scale.py), and the sections of bench_flowcharts.py, bench_forms.py and
@@ -33,7 +33,7 @@ def machine_section(command: str) -> None:
         "",
         "各节可以单独重跑，只替换本节：`.venv/bin/python benchmarks/bench_build.py`、"
         "`benchmarks/bench_scale.py`、`benchmarks/bench_flowcharts.py`、`benchmarks/bench_forms.py`、"
-        "`benchmarks/bench_preview.py`；或 `python3 build.py bench -- --only build,scale`。",
+        "`benchmarks/bench_preview.py`；或 `python3 build.py bench --only build,scale`。",
     ])
     write_section(MACHINE_HEADING, body, first=True)
 

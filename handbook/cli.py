@@ -65,8 +65,8 @@ def build_parser() -> Parser:
     test.add_argument("pytest_args", nargs=argparse.REMAINDER, help="传给 pytest 的参数")
     fill = commands.add_parser("fill", help="填写表格：python3 build.py fill <表格> --data 数据文件", add_help=False)
     fill.add_argument("fill_args", nargs=argparse.REMAINDER)
-    bench = commands.add_parser("bench", help="性能测试，结果写入 docs/benchmarks.md（选项见 python3 build.py bench -- --help）")
-    bench.add_argument("bench_args", nargs=argparse.REMAINDER, help="传给 benchmarks/run.py 的参数（写在 -- 之后）")
+    bench = commands.add_parser("bench", help="性能测试，结果写入 docs/benchmarks.md（选项见 python3 build.py bench --help）")
+    bench.add_argument("bench_args", nargs=argparse.REMAINDER, help="传给 benchmarks/run.py 的参数")
     editor_commands.add_commands(commands)
     return parser
 
@@ -80,6 +80,8 @@ def add_build_options(parser: Parser, default) -> None:
     parser.add_argument("--profile", choices=PROFILES, default=default if default is not None else "internal",
                         help="internal：内部版（默认，含全部文件，页首和汇编封面标「内部资料」）；"
                              "public：公开版（只含标为 visibility: public 的文件和表格）")
+    parser.add_argument("--pdf", action="store_true", default=default if default is not None else False,
+                        help="同时用 LibreOffice 把印刷版汇编转为 PDF（需已安装 LibreOffice）")
 
 
 def print_problems(problems: list[Problem]) -> None:
@@ -110,7 +112,7 @@ def command_build(args) -> int:
     started = time.perf_counter()
     try:
         with terminate_as_interrupt():
-            edition = build_site(ROOT, out, profile=args.profile)
+            edition = build_site(ROOT, out, profile=args.profile, pdf=args.pdf)
     except HandbookError as error:
         print_problems(error.problems)
         print(f"构建失败，{out} 保持不变。", file=sys.stderr)
@@ -184,7 +186,7 @@ COMMANDS = {
 
 # Commands whose arguments belong to another program (pytest, the form filler) are handed over
 # untouched: argparse would otherwise claim options such as -q or --help for itself.
-PASS_THROUGH = {"test": "pytest_args", "fill": "fill_args"}
+PASS_THROUGH = {"test": "pytest_args", "fill": "fill_args", "bench": "bench_args"}
 
 
 def main(argv: list[str]) -> int:

@@ -28,6 +28,7 @@ from .forms.output import write_blank_forms
 from .forms.page import form_links, form_page_markdown, form_page_name
 from .forms.preview import preview_css
 from .render.compendium import build_compendium, compendium_filename
+from .render.pdf import PdfError, available as pdf_available, compendium_pdf
 from .render.flowcharts import RenderedFlow, flow_markdown, render_all
 from .render.pages import PageExtras, PageRenderer, Related, nav_title
 from .sources import Handbook, load_handbook
@@ -84,23 +85,31 @@ def related_links(handbook: Handbook) -> dict[tuple[str, str | None], list[Relat
     return related
 
 
-def download_files(handbook: Handbook, root: Path, build_dir: Path, rendered: dict[str, RenderedFlow]) -> dict:
-    """The blank forms and the printed compendium, under downloads/."""
+def download_files(handbook: Handbook, root: Path, build_dir: Path, rendered: dict[str, RenderedFlow],
+                   pdf: bool = False) -> dict:
+    """The blank forms and the printed compendium (DOCX, and PDF when asked), under downloads/."""
     folder = build_dir / "downloads"
     shutil.rmtree(folder, ignore_errors=True)
     blanks = write_blank_forms(folder / "forms", root, public_only=edition_of(handbook).public)
     by_document = {document_id(f.form): folder / "forms" / f"{f.form.id}.docx" for f in handbook.forms}
-    compendium = build_compendium(
-        handbook.compendium, handbook.structures, handbook.index, folder,
-        flow_pngs={flow_id: item.png_path for flow_id, item in rendered.items()},
-        form_docs={doc_id: path for doc_id, path in by_document.items() if doc_id and path.exists()},
-        internal_mark=edition_of(handbook).mark is not None)
+
+    def write_compendium(toc_pages=None) -> Path:
+        return build_compendium(
+            handbook.compendium, handbook.structures, handbook.index, folder,
+            flow_pngs={flow_id: item.png_path for flow_id, item in rendered.items()},
+            form_docs={doc_id: path for doc_id, path in by_document.items() if doc_id and path.exists()},
+            internal_mark=edition_of(handbook).mark is not None, toc_pages=toc_pages)
+
+    compendium = write_compendium()
     files = {f"{DOWNLOADS}/{path.name}": path.read_bytes() for path in blanks}
+    if pdf:
+        printed = compendium_pdf(compendium, folder / compendium.with_suffix(".pdf").name, rebuild=write_compendium)
+        files[f"{DOWNLOADS}/{printed.name}"] = printed.read_bytes()
     files[f"{DOWNLOADS}/{compendium.name}"] = compendium.read_bytes()
     return files
 
 
-def generate(handbook: Handbook, root: Path, build_dir: Path, *, downloads: bool = True) -> dict:
+def generate(handbook: Handbook, root: Path, build_dir: Path, *, downloads: bool = True, pdf: bool = False) -> dict:
     """Everything MkDocs is given: pages, assets, flowcharts and (unless previewing) downloads."""
     files: dict = asset_files(root)
     files["assets/stylesheets/forms-preview.css"] = preview_css()
@@ -114,7 +123,7 @@ def generate(handbook: Handbook, root: Path, build_dir: Path, *, downloads: bool
     )
     files.update(generate_pages(handbook, root, extras))
     if downloads:
-        files.update(download_files(handbook, root, build_dir, rendered))
+        files.update(download_files(handbook, root, build_dir, rendered, pdf))
     return files
 
 
@@ -165,9 +174,10 @@ def asset_files(root: Path) -> dict[str, bytes]:
     return files
 
 
-def write_sources(handbook: Handbook, root: Path, build_dir: Path, *, downloads: bool = True) -> Generated:
+def write_sources(handbook: Handbook, root: Path, build_dir: Path, *, downloads: bool = True,
+                  pdf: bool = False) -> Generated:
     """Write build/docs (Markdown + assets), build/overrides and build/mkdocs.yml."""
-    files = generate(handbook, root, build_dir, downloads=downloads)
+    files = generate(handbook, root, build_dir, downloads=downloads, pdf=pdf)
     docs_dir = build_dir / "docs"
     write_tree(docs_dir, files)
     overrides = root / "overrides"
@@ -208,7 +218,7 @@ def load_or_raise(root: Path) -> tuple[Handbook, list[Problem]]:
 
 
 def build_site(root: Path, out: Path, *, build_dir: Path | None = None, extra_steps=(),
-               profile: str = "internal") -> Edition:
+               profile: str = "internal", pdf: bool = False) -> Edition:
     """Full build of one edition into `out`, replaced only when everything succeeded.
 
     The edition's documents are selected before anything is generated, so pages,
@@ -221,7 +231,14 @@ def build_site(root: Path, out: Path, *, build_dir: Path | None = None, extra_st
     check_target(root, out, profile)
     handbook = select(load_or_raise(root)[0], profile)
     build_dir = build_dir or (root / "build" if profile == "internal" else root / "build" / profile)
-    generated = write_sources(handbook, root, build_dir)
+    if pdf and not pdf_available():
+        raise HandbookError([Problem("build.py", 1, 1, "要生成 PDF 需要 LibreOffice，本机未安装",
+                                     hint="Debian/Ubuntu：apt-get install libreoffice-writer-nogui fonts-noto-cjk "
+                                          "fonts-arphic-ukai；不加 --pdf 则只生成 DOCX")])
+    try:
+        generated = write_sources(handbook, root, build_dir, pdf=pdf)
+    except PdfError as error:
+        raise HandbookError([Problem("build.py", 1, 1, f"PDF 生成失败：{error}")]) from error
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = out.parent / f".{out.name}.tmp-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)

@@ -91,3 +91,17 @@ def test_text_is_never_markup(mini_project):
     assert "&lt;script&gt;alert(1)&lt;/script&gt; **粗体** [链接](http://example.com) {{ x }} {% if %} &amp; &lt;b&gt;" in html
     assert "总则 &lt;i&gt;*斜*&lt;/i&gt; {#x}" in html
     assert 'href="http://example.com"' not in html
+
+
+@pytest.mark.parametrize("page, articles, chapters", [("shiwuhui-rules.html", 39, 9), ("zhuren-meeting-rules.html", 25, 6)])
+def test_documents_1_and_2_have_an_anchor_for_every_chapter_and_article(built_site, page, articles, chapters):
+    ids = parse(built_site / page).ids
+    assert {f"art-{n}" for n in range(1, articles + 1)} <= ids
+    assert {f"ch-{n}" for n in range(1, chapters + 1)} <= ids
+    assert f"art-{articles + 1}" not in ids
+
+
+def test_keyed_articles_carry_both_anchors(built_site):
+    html = (built_site / "shiwuhui-rules.html").read_text(encoding="utf-8")
+    assert '<h3 class="article" id="quorum"><span class="anchor" id="art-16"></span>第十六条' in html
+    assert '<h3 class="article" id="cadre-appointment"><span class="anchor" id="art-9"></span>第九条' in html
