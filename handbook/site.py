@@ -7,6 +7,8 @@ mkdocs.yml can take its place.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import re
 import shutil
@@ -85,9 +87,41 @@ def related_links(handbook: Handbook) -> dict[tuple[str, str | None], list[Relat
     return related
 
 
+def downloads_key(handbook: Handbook, root: Path, rendered: dict[str, RenderedFlow], pdf: bool) -> str:
+    """Everything the downloads are made from: the program, the forms, the documents, the drawings."""
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parent
+    inputs = sorted(package.rglob("*.py")) + sorted((root / "forms").glob("*.yaml")) \
+        + sorted((root / "templates" / "forms").glob("*.docx")) + [item.png_path for _, item in sorted(rendered.items())]
+    for path in inputs:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    documents = [s.doc.model_dump(mode="json") for s in handbook.structures]
+    state = [documents, handbook.compendium.model_dump(mode="json"), sorted(handbook.index.excluded),
+             edition_of(handbook).profile, pdf, os.environ.get("SOURCE_DATE_EPOCH")]
+    digest.update(json.dumps(state, ensure_ascii=False, sort_keys=True).encode())
+    return digest.hexdigest()[:32]
+
+
 def download_files(handbook: Handbook, root: Path, build_dir: Path, rendered: dict[str, RenderedFlow],
                    pdf: bool = False) -> dict:
-    """The blank forms and the printed compendium (DOCX, and PDF when asked), under downloads/."""
+    """The blank forms and the printed compendium (DOCX, and PDF when asked), under downloads/.
+
+    They are remade only when something they are made from changed (cached under build/cache/downloads)."""
+    cache = build_dir / "cache" / "downloads" / downloads_key(handbook, root, rendered, pdf)
+    if cache.is_dir():
+        return {f"{DOWNLOADS}/{path.name}": path.read_bytes() for path in sorted(cache.iterdir())}
+    files = make_downloads(handbook, root, build_dir, rendered, pdf)
+    shutil.rmtree(cache.parent, ignore_errors=True)  # keep only the latest set
+    staging = cache.with_name(cache.name + ".tmp")
+    staging.mkdir(parents=True)
+    for name, data in files.items():
+        (staging / Path(name).name).write_bytes(data)
+    staging.rename(cache)
+    return files
+
+
+def make_downloads(handbook: Handbook, root: Path, build_dir: Path, rendered: dict[str, RenderedFlow],
+                   pdf: bool) -> dict:
     folder = build_dir / "downloads"
     shutil.rmtree(folder, ignore_errors=True)
     blanks = write_blank_forms(folder / "forms", root, public_only=edition_of(handbook).public)

@@ -15,7 +15,7 @@ import re
 import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from markupsafe import Markup, escape
@@ -184,21 +184,37 @@ def _node(node: FlowNode, path: str, href: str | None) -> str:
     return f"{path}: {d2_string(label)} {{{'; '.join(attrs)}}}"
 
 
-def cache_key(source: str, dpi: int) -> str:
+def cache_key(doc: FlowDocument, index: Index | None, dpi: int) -> str:
+    """What a drawing is made from: the flow's data, where its boxes link, the drawing rules and D2 itself.
+
+    Taken from the data rather than the D2 source, so a cached drawing costs no label wrapping."""
     digest = hashlib.sha256()
-    for part in (d2.signature(), str(dpi), source):
+    links = [link_href(node, index, doc.id) or "" for node in doc.nodes]
+    for part in (d2.signature(), str(dpi), RULES_DIGEST, doc.model_dump_json(), "\n".join(links)):
         digest.update(part.encode("utf-8") + b"\0")
     return digest.hexdigest()
 
 
-@dataclass(frozen=True)
-class Job:
-    """One flow to draw: its D2 source and where its cached drawing lives."""
+# the code that turns a flow into D2 source: a change to it must redraw every flow
+RULES_DIGEST = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
 
-    title: str
-    source: str
+
+@dataclass
+class Job:
+    """One flow to draw and where its cached drawing lives; the D2 source is made only when drawing."""
+
+    doc: FlowDocument
+    index: Index | None
     svg_file: Path
     png_file: Path
+
+    @property
+    def title(self) -> str:
+        return self.doc.title
+
+    @cached_property
+    def source(self) -> str:
+        return d2_source(self.doc, self.index)
 
     @property
     def cached(self) -> bool:
@@ -206,9 +222,8 @@ class Job:
 
 
 def job_for(doc: FlowDocument, index: Index | None, cache_dir: Path, dpi: int) -> Job:
-    source = d2_source(doc, index)
-    key = cache_key(source, dpi)
-    return Job(doc.title, source, cache_dir / f"{key}.svg", cache_dir / f"{key}.png")
+    key = cache_key(doc, index, dpi)
+    return Job(doc, index, cache_dir / f"{key}.svg", cache_dir / f"{key}.png")
 
 
 def draw_all(jobs: list[Job], dpi: int, workers: int | None = None) -> None:
