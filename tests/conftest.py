@@ -33,6 +33,17 @@ def mini_project(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
+def handbook():
+    """The real handbook, loaded once per test session; it must load without errors."""
+    from handbook.sources import load_handbook
+
+    book, problems = load_handbook(ROOT)
+    errors = [str(p) for p in problems if p.severity == "error"]
+    assert book is not None and not errors, "\n".join(errors)
+    return book
+
+
+@pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Path:
     """The real handbook, built once per test session."""
     from handbook.site import build_site

@@ -17,9 +17,7 @@ from handbook.refs import Index
 from handbook.render import plain
 from handbook.render.compendium import (EDITORIAL_STYLES, build_compendium, compendium_filename, contents_entries,
                                         print_order, title_lines)
-from handbook.sources import load_handbook
 
-ROOT = Path(__file__).resolve().parent.parent
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W, "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
       "a": "http://schemas.openxmlformats.org/drawingml/2006/main"}
@@ -63,13 +61,6 @@ def blank_form(path: Path, title: str = "涉密文件借阅单", rows: int = 2, 
         r.insert(0, etree.fromstring(f'<w:rPr xmlns:w="{W}"><w:rFonts w:eastAsia="仿宋_GB2312"/></w:rPr>'))
     form.save(path)
     return path
-
-
-@pytest.fixture(scope="module")
-def handbook():
-    loaded, problems = load_handbook(ROOT)
-    assert loaded is not None, "\n".join(str(p) for p in problems)
-    return loaded
 
 
 @pytest.fixture(scope="module")

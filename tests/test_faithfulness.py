@@ -3,29 +3,18 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
 from handbook import seed
 from handbook.render.plain import document_text
-from handbook.sources import load_handbook
 
-ROOT = Path(__file__).resolve().parent.parent
 BODY = seed.read_body()
 CONTENTS = seed.table_of_contents(BODY)
 SLICES = seed.document_slices(BODY)
 TRANSCRIBED_LAST = 18  # the seed breaks off inside entry 18
 FORM_WITHOUT_TEXT = 44  # 请销假审批表: designed anew by the forms issue
 HALF_WIDTH = re.compile(r"[,:;()?!]")
-
-
-@pytest.fixture(scope="module")
-def handbook():
-    book, problems = load_handbook(ROOT)
-    errors = [str(p) for p in problems if p.severity == "error"]
-    assert book is not None and not errors, "\n".join(errors)
-    return book
 
 
 def structure_of(handbook, seq):

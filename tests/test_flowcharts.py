@@ -14,12 +14,10 @@ from pathlib import Path
 import markdown
 import pytest
 
-from handbook.sources import load_handbook  # before flowcharts: the model's document union imports flow
 from handbook import d2
 from handbook.flow import FlowDocument
 from handbook.render import flowcharts
 
-ROOT = Path(__file__).resolve().parent.parent
 SVG = "{http://www.w3.org/2000/svg}"
 SEED_FLOWS = {  # table-of-contents number → id; the seed keeps the text of all but the overview (9)
     5: "outgoing-document-flow", 6: "incoming-document-flow", 9: "meeting-services-flow",
@@ -31,13 +29,6 @@ PROSE_FLOWS = {  # flows drawn from procedures the prose defines step by step
     "supervision-special-flow": "supervision-rules#special-handling-procedure",
     "drafting-procedure-flow": "drafting-rules#drafting-procedure",
 }
-
-
-@pytest.fixture(scope="module")
-def handbook():
-    book, problems = load_handbook(ROOT)
-    assert book is not None, "\n".join(str(p) for p in problems)
-    return book
 
 
 @pytest.fixture(scope="module")

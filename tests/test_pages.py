@@ -1,7 +1,6 @@
 """Rendered pages: a golden Markdown page, escaping, anchors, and links that resolve."""
 
 import os
-import re
 from html.parser import HTMLParser
 from pathlib import Path
 

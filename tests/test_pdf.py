@@ -12,20 +12,11 @@ import pytest
 
 from handbook.render import pdf as pdfmod
 from handbook.render.compendium import build_compendium, contents_entries
-from handbook.sources import load_handbook
 
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def run(*command: str) -> str:
     return subprocess.run(command, capture_output=True, check=True, text=True).stdout
-
-
-@pytest.fixture(scope="module")
-def handbook():
-    loaded, problems = load_handbook(ROOT)
-    assert loaded is not None, "\n".join(str(p) for p in problems)
-    return loaded
 
 
 @pytest.fixture(scope="module")

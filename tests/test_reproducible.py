@@ -102,13 +102,6 @@ def test_source_date_epoch_sets_the_one_date(monkeypatch):
     assert source_date_epoch(handbook) == 1700000000
 
 
-@pytest.fixture(scope="module")
-def handbook():
-    loaded, problems = load_handbook(ROOT)
-    assert loaded is not None, problems
-    return loaded
-
-
 def test_compendium_docx_is_reproducible(handbook, tmp_path, monkeypatch):
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     paths = [build_compendium(handbook.compendium, handbook.structures, handbook.index, tmp_path / f"{n}.docx")
