@@ -82,8 +82,16 @@ def own_time(result: dict) -> float:
     return result["wall"] - (mkdocs if not isinstance(mkdocs, str) else 0.0)
 
 
+def rebuild_seconds(cold: float | str, again: float | str) -> str:
+    """A stage the cold build ran but the rebuild did not call was served from the cache."""
+    if again == NOT_CALLED and not isinstance(cold, str):
+        return "0（取自缓存，未调用）"
+    return seconds(again)
+
+
 def stage_rows(times: BuildTimes) -> list[list[str]]:
-    rows = [[STAGE_NAMES[s], seconds(times.cold["stages"][s]), seconds(times.rebuild["stages"][s])] for s in STAGES]
+    rows = [[STAGE_NAMES[s], seconds(times.cold["stages"][s]),
+             rebuild_seconds(times.cold["stages"][s], times.rebuild["stages"][s])] for s in STAGES]
     rows.append(["其他（复制资源、写出文件、替换输出目录）",
                  f"{times.cold['wall'] - measured(times.cold):.2f}", f"{times.rebuild['wall'] - measured(times.rebuild):.2f}"])
     rows.append(["**合计**", f"**{times.cold['wall']:.2f}**", f"**{times.rebuild['wall']:.2f}**"])
@@ -110,7 +118,9 @@ def rebuild_findings(times: BuildTimes) -> list[str]:
                  + ("未重新绘制。" if drawn == 0 else "**有流程图被重新绘制**。")]
     for stage in ("forms", "compendium"):
         cold, again = times.cold["stages"][stage], times.rebuild["stages"][stage]
-        if isinstance(cold, str) or isinstance(again, str):
+        if again == NOT_CALLED and not isinstance(cold, str):
+            lines.append(f"- {STAGE_NAMES[stage]}：重建时未调用（首次 {cold:.2f} 秒），取自内容缓存，未重新生成。")
+        elif isinstance(cold, str) or isinstance(again, str):
             lines.append(f"- {STAGE_NAMES[stage]}：{seconds(again)}。")
         elif again < CACHED_BELOW * max(cold, 1e-9):
             lines.append(f"- {STAGE_NAMES[stage]}：{again:.2f} 秒（首次 {cold:.2f} 秒），未重新生成。")
