@@ -44,7 +44,7 @@ def prose_templates(project: Path) -> list[dict]:
 
 
 def synthetic_document(template: dict, number: int) -> dict:
-    """A copy of a real document under a new id and title, outside the table of contents.
+    """A copy of a real document under a new id and title, in its category after the real contents.
 
     Keys stay as they are (they are per document); references to other documents
     keep pointing at the real ones, which stay in the project.
@@ -53,7 +53,7 @@ def synthetic_document(template: dict, number: int) -> dict:
     doc["id"] = f"{SYNTHETIC_PREFIX}-{number:05d}-{template['id']}"
     doc["title"] = f"{template['title']}（合成样本{number}）"
     doc["short_title"] = f"{template.get('short_title') or template['title']}（合成{number}）"
-    doc.pop("seq", None)  # seq is limited to 999 and must be unique; synthetic ones stay out of the TOC
+    doc["seq"] = 1000 + number  # unique, after the 45 real entries; the category stays the template's
     return doc
 
 

@@ -149,7 +149,7 @@ class DocumentBase(Strict):
     short_title: str | None = Field(None, description="简称，用于导航和引用")
     issuer: str = Field(min_length=1, description="制发机关，如 中共X区委员会办公室")
     category: str = Field(min_length=1, description="所属类别（须在 regulations/compendium.yaml 中列出）")
-    seq: int | None = Field(None, ge=1, le=999, description="在汇编目录中的序号；不在目录中的附图等留空")
+    seq: int | None = Field(None, ge=1, le=9999, description="在汇编目录中的序号；不在目录中的附图等留空")
     source_page: int | None = Field(None, ge=1, description="2019 年版汇编中的页码")
     status: Status = Field("现行", description="效力状态：现行 / 试行 / 废止 / 待录入")
     imprint: str | None = Field(None, description="印发行，如「（X年X月X日印）」")
