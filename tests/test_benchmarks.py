@@ -35,7 +35,7 @@ def test_synthetic_documents_load_without_problems(tmp_path):
     assert handbook is not None, problems[:5]
     assert not [p for p in problems if p.severity == "error"]
     synthetic = [s.doc for s in handbook.structures if s.doc.id.startswith("synthetic-")]
-    assert len(synthetic) == 12 and all(d.seq is None for d in synthetic)
+    assert len(synthetic) == 12 and sorted(d.seq for d in synthetic) == list(range(1001, 1013))  # after the real contents
     assert len({d.title for d in handbook.documents}) == real + 12
 
 
