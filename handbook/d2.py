@@ -14,10 +14,11 @@ import os
 import re
 import struct
 import subprocess
-import threading
 import zlib
 from functools import lru_cache
 from pathlib import Path
+
+from .files import FILE_MODE, write_atomic
 
 ROOT = Path(__file__).resolve().parent.parent
 FONT = ROOT / "assets" / "fonts" / "wqy-microhei.ttf"
@@ -27,7 +28,6 @@ TIMEOUT_SECONDS = 120
 # Tighter than D2's defaults (70/40) so long procedures stay printable on one page.
 LAYOUT_FLAGS = ("--layout=elk", "--elk-nodeNodeBetweenLayers=44", "--elk-edgeNodeBetweenLayers=24")
 OUTPUT_VERSION = "1"  # bump when tidy_svg or svg_to_png change what they make (cached drawings are redone)
-FILE_MODE = 0o644  # D2 itself would write 0600; everything here is written world-readable
 SVG_DPI = 96  # CSS pixels per inch: D2 sizes the SVG in CSS pixels
 
 
@@ -172,12 +172,9 @@ def write_file(path: Path, data: bytes) -> None:
     """Write atomically with mode 0644, whatever the umask or the writer's defaults."""
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.is_file() and path.read_bytes() == data:
-        os.chmod(path, FILE_MODE)
+        os.chmod(path, FILE_MODE)  # D2 itself would have written 0600
         return
-    temp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    temp.write_bytes(data)
-    os.chmod(temp, FILE_MODE)
-    os.replace(temp, path)
+    write_atomic(path, data)
 
 
 def png_size(png: bytes) -> tuple[int, int, int]:

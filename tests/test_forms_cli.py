@@ -207,3 +207,18 @@ def test_a_yaml_list_of_non_records_is_reported_not_raised(capsys, tmp_path):
     assert "odd.yaml:1:3: 错误：第 1 条记录（第 1 行） 每条记录应为「字段: 值」的映射" in err
     assert "生成 0 份，2 条有误未生成" in out
 
+
+
+def test_filled_forms_are_readable_by_everyone(tmp_path):
+    from handbook.forms.cli import main
+
+    data = tmp_path / "rec.yaml"
+    import contextlib
+    import io
+
+    with contextlib.redirect_stdout(io.StringIO()) as printed:
+        assert main(["meeting-notice", "--example"]) == 0
+    data.write_text(printed.getvalue(), encoding="utf-8")
+    out = tmp_path / "out.docx"
+    assert main(["meeting-notice", "--data", str(data), "-o", str(out)]) == 0
+    assert out.stat().st_mode & 0o777 == 0o644

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 import time
 import zipfile
 from dataclasses import dataclass, field
@@ -14,6 +12,7 @@ from typing import Any, Callable
 import jinja2
 
 from ..errors import HandbookError, Problem, display_path
+from ..files import write_atomic
 from .data import check_record
 from .definitions import LoadedForm, load_forms_or_raise
 from .model import Form
@@ -68,18 +67,6 @@ def write_blank_forms(out_dir: Path, root: Path = ROOT, public_only: bool = Fals
         write_atomic(path, renderer_for(root, loaded.form).render(None))
         written.append(path)
     return written
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write via a temporary file in the same folder, so the file is either complete or absent."""
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".docx")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
 
 
 def check_pattern(form: Form, pattern: str) -> str | None:
