@@ -28,6 +28,13 @@ Key = Annotated[str, Field(pattern=KEY_PATTERN, description="锚点键：小写�
 Text = Annotated[str, Field(min_length=1, description="正文文字。可用 [[键]]、[[文件id#键]] 或 [[目标|显示文字]] 引用其他条款")]
 
 
+def not_reserved(value: str, what: str) -> str:
+    """An id that becomes a file or folder name of the site must not be one the site or the system uses."""
+    if value in RESERVED_IDS:
+        raise ValueError(f"「{value}」是网站保留名称，不能用作{what}")
+    return value
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=False, str_strip_whitespace=False)
 
@@ -167,9 +174,7 @@ class DocumentBase(Strict):
     @field_validator("id")
     @classmethod
     def _not_reserved(cls, value: str) -> str:
-        if value in RESERVED_IDS:
-            raise ValueError(f"「{value}」是网站保留名称，不能用作文件标识")
-        return value
+        return not_reserved(value, "文件标识")
 
     @property
     def display_title(self) -> str:

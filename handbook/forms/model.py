@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
 
-from ..model import ID_PATTERN, RESERVED_IDS, Correction
+from ..model import ID_PATTERN, Correction, not_reserved
 from ..refs import REF
 
 FIELD_ID_PATTERN = r"^[a-z][a-z0-9_]{0,39}$"
@@ -211,9 +211,7 @@ class Form(Strict):
     @field_validator("id")
     @classmethod
     def _not_reserved(cls, value: str) -> str:
-        if value in RESERVED_IDS:
-            raise ValueError(f"「{value}」是网站保留名称，不能用作表格标识")
-        return value
+        return not_reserved(value, "表格标识")
 
     @property
     def fields(self) -> list[FormField]:
