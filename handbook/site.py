@@ -220,8 +220,11 @@ def write_sources(handbook: Handbook, root: Path, build_dir: Path, *, downloads:
                    {p.relative_to(overrides).as_posix(): p.read_bytes() for p in overrides.rglob("*") if p.is_file()})
     config = build_dir / "mkdocs.yml"
     inherit = os.path.relpath(root / "mkdocs.yml", build_dir)
-    text = yaml.safe_dump({"INHERIT": inherit, "docs_dir": "docs", "nav": navigation(handbook),
-                           **mkdocs_config(edition_of(handbook))},
+    config_extra = mkdocs_config(edition_of(handbook))
+    if downloads:  # the header of every page links to the printed compendium
+        config_extra.setdefault("extra", {})["compendium_download"] = \
+            f"{DOWNLOADS}/{compendium_filename(handbook.compendium)}"
+    text = yaml.safe_dump({"INHERIT": inherit, "docs_dir": "docs", "nav": navigation(handbook), **config_extra},
                           allow_unicode=True, sort_keys=False)
     write_tree_file(config, "# 由 build.py 生成，请勿手工修改\n" + text)
     return Generated(docs_dir, config, files)

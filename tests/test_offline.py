@@ -281,10 +281,11 @@ def test_vendored_scripts_are_the_recorded_npm_files(package, file, built_site):
 
 # --- theme overrides stay in step with the installed Material -----------------------------------
 
-def test_header_override_is_materials_header_plus_the_classification_mark():
+def test_header_override_is_materials_header_plus_the_mark_and_the_download_link():
     ours = (ROOT / "overrides" / "partials" / "header.html").read_text(encoding="utf-8").splitlines()
     theirs = (Path(material.__file__).parent / "templates" / "partials" / "header.html").read_text(
         encoding="utf-8").splitlines()
     added = [line for line in ours if line not in theirs]
-    assert added == ['    {% include "partials/classification.html" %}']
+    assert added == ['    {% include "partials/classification.html" %}',
+                     '    {% include "partials/compendium-download.html" %}']
     assert [line for line in ours if line not in added] == theirs
