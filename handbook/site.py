@@ -143,6 +143,11 @@ def make_downloads(handbook: Handbook, root: Path, build_dir: Path, rendered: di
     return files
 
 
+def compendium_download(handbook: Handbook) -> str:
+    """Where the printed compendium sits in the site."""
+    return f"{DOWNLOADS}/{compendium_filename(handbook.compendium)}"
+
+
 def generate(handbook: Handbook, root: Path, build_dir: Path, *, downloads: bool = True, pdf: bool = False) -> dict:
     """Everything MkDocs is given: pages, assets, flowcharts and (unless previewing) downloads."""
     files: dict = asset_files(root)
@@ -153,7 +158,7 @@ def generate(handbook: Handbook, root: Path, build_dir: Path, *, downloads: bool
         related=related_links(handbook),
         flowcharts={flow_id: flow_markdown(item, svg_href=f"{flow_id}.svg", png_href=f"{flow_id}.png")
                     for flow_id, item in rendered.items()},
-        compendium_href=f"{DOWNLOADS}/{compendium_filename(handbook.compendium)}" if downloads else None,
+        compendium_href=compendium_download(handbook) if downloads else None,
     )
     files.update(generate_pages(handbook, root, extras))
     if downloads:
@@ -222,8 +227,7 @@ def write_sources(handbook: Handbook, root: Path, build_dir: Path, *, downloads:
     inherit = os.path.relpath(root / "mkdocs.yml", build_dir)
     config_extra = mkdocs_config(edition_of(handbook))
     if downloads:  # the header of every page links to the printed compendium
-        config_extra.setdefault("extra", {})["compendium_download"] = \
-            f"{DOWNLOADS}/{compendium_filename(handbook.compendium)}"
+        config_extra.setdefault("extra", {})["compendium_download"] = compendium_download(handbook)
     text = yaml.safe_dump({"INHERIT": inherit, "docs_dir": "docs", "nav": navigation(handbook), **config_extra},
                           allow_unicode=True, sort_keys=False)
     write_tree_file(config, "# 由 build.py 生成，请勿手工修改\n" + text)
