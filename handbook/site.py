@@ -124,7 +124,7 @@ def make_downloads(handbook: Handbook, root: Path, build_dir: Path, rendered: di
                    pdf: bool) -> dict:
     folder = build_dir / "downloads"
     shutil.rmtree(folder, ignore_errors=True)
-    blanks = write_blank_forms(folder / "forms", root, public_only=edition_of(handbook).public)
+    blanks = write_blank_forms(folder / "forms", root, handbook.forms)  # the edition's forms, already selected
     by_document = {document_id(f.form): folder / "forms" / f"{f.form.id}.docx" for f in handbook.forms}
 
     def write_compendium(toc_pages=None) -> Path:

@@ -4,7 +4,7 @@ What the rest of the build uses (imported lazily, so loading the form model stay
 
     load_forms(root) -> (list[LoadedForm], problems)          definitions.py
     reference_problems(loaded, index) -> problems             definitions.py
-    write_blank_forms(out_dir, root, public_only) -> paths     output.py
+    write_blank_forms(out_dir, root, forms) -> paths          output.py
     form_page_markdown(form, index) -> str                    page.py
     form_page_name(form_id), download_path(form_id)           page.py
     form_links(forms) -> {(doc id, key): forms}               page.py

@@ -56,13 +56,11 @@ def renderer_for(root: Path, form: Form) -> Renderer:
     return renderer
 
 
-def write_blank_forms(out_dir: Path, root: Path = ROOT, public_only: bool = False) -> list[Path]:
-    """Every form's blank DOCX as out_dir/<form-id>.docx (the site's downloads/)."""
+def write_blank_forms(out_dir: Path, root: Path = ROOT, forms: list[LoadedForm] | None = None) -> list[Path]:
+    """The blank DOCX of `forms` (default: every form in root/forms) as out_dir/<form-id>.docx."""
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    for loaded in load_forms_or_raise(root):
-        if public_only and loaded.form.visibility != "public":
-            continue
+    for loaded in load_forms_or_raise(root) if forms is None else forms:
         path = out_dir / f"{loaded.form.id}.docx"
         write_atomic(path, renderer_for(root, loaded.form).render(None))
         written.append(path)
