@@ -3,7 +3,7 @@ an empty cache (in parallel, as the build does) and again with the cache filled.
 
     .venv/bin/python benchmarks/bench_flowcharts.py
 
-Writes the section "流程图渲染" of docs/benchmarks.md; other sections stay as they are.
+Writes the section "流程图渲染" of benchmarks/RESULTS.md; other sections stay as they are.
 """
 
 from __future__ import annotations

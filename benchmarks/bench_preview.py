@@ -3,7 +3,7 @@
 Runs the preview on a throwaway copy of the project, edits a real regulation,
 and polls the served page over HTTP on 127.0.0.1 every 20 ms until the new text
 is there, as the browser's reload would fetch it. Writes the "实时预览" section
-of docs/benchmarks.md.
+of benchmarks/RESULTS.md.
 
     .venv/bin/python benchmarks/bench_preview.py [--rounds 10]
 """

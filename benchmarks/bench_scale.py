@@ -6,7 +6,7 @@ For each size: a fresh project copy, filled up with copies of the real
 documents that have full text (rules, outline, duties) under new ids and
 titles, built once (instrumented, as in bench_build.py), then searched in
 Chromium. The flowchart cache of a warmed-up copy is shared, so the times are
-about documents. Writes the section "规模测试（合成文件）" of docs/benchmarks.md.
+about documents. Writes the section "规模测试（合成文件）" of benchmarks/RESULTS.md.
 """
 
 from __future__ import annotations

@@ -65,7 +65,7 @@ def build_parser() -> Parser:
     test.add_argument("pytest_args", nargs=argparse.REMAINDER, help="传给 pytest 的参数")
     fill = commands.add_parser("fill", help="填写表格：python3 build.py fill <表格> --data 数据文件", add_help=False)
     fill.add_argument("fill_args", nargs=argparse.REMAINDER)
-    bench = commands.add_parser("bench", help="性能测试，结果写入 docs/benchmarks.md（选项见 python3 build.py bench --help）")
+    bench = commands.add_parser("bench", help="性能测试，结果写入 benchmarks/RESULTS.md（选项见 python3 build.py bench --help）")
     bench.add_argument("bench_args", nargs=argparse.REMAINDER, help="传给 benchmarks/run.py 的参数")
     editor_commands.add_commands(commands)
     return parser

@@ -109,7 +109,7 @@ def fill_batch(root: Path, form: Form, data: Path, out_dir: Path, pattern: str |
     """One DOCX per record in data; bad records are reported and skipped, the others written.
 
     One process: on this machine a second one made batches slower, not faster (the
-    renderer is CPU-light and every document is a file to create; see docs/benchmarks.md).
+    renderer is CPU-light and every document is a file to create; see benchmarks/RESULTS.md).
     """
     started = time.perf_counter()
     pattern = pattern or form.file_name
