@@ -18,7 +18,7 @@ from report import ROOT, cpu_model, now, table, write_section
 
 sys.path.insert(0, str(ROOT))
 
-from handbook.sources import load_handbook  # noqa: E402  (first: it loads the model, which imports flow)
+from handbook.sources import load_handbook  # noqa: E402
 from handbook import d2  # noqa: E402
 from handbook.render import flowcharts  # noqa: E402
 

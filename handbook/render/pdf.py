@@ -25,7 +25,8 @@ from lxml import etree
 
 from ..paths import FONTS_CONF
 from .compendium import contents_entries
-from .ooxml import qn, serialize, source_date
+from ..dates import source_date
+from .ooxml import qn, serialize
 
 DEBIAN_PACKAGES = "libreoffice-writer-nogui fonts-noto-cjk fonts-arphic-ukai poppler-utils"
 CONVERT_TIMEOUT = 600
