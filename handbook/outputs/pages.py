@@ -1,0 +1,54 @@
+"""The Markdown pages MkDocs turns into the site: home, one page per document and form, changelog, editor guide."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .. import urls
+from ..flow import backlinks
+from ..forms.page import form_links, form_page_markdown, form_page_name
+from ..guide import GUIDE_PAGE, guide_page
+from ..history import CHANGELOG_PAGE, changelog_page
+from ..model import FlowDocument
+from ..render.flowcharts import flow_markdown
+from ..render.pages import PageExtras, PageRenderer, Related
+from ..sources import Handbook
+from .base import Build, Files, Output
+
+def generate_pages(handbook: Handbook, root: Path, extras: PageExtras | None = None) -> dict[str, str]:
+    renderer = PageRenderer(handbook, root / "templates" / "pages", extras)
+    pages = {"index.md": renderer.home()}
+    for structure in handbook.structures:
+        pages[f"{structure.doc.id}.md"] = renderer.document(structure)
+    for loaded in handbook.forms:
+        pages[form_page_name(loaded.form.id)] = form_page_markdown(loaded.form, handbook.index)
+    pages[CHANGELOG_PAGE] = changelog_page(handbook, renderer.env)
+    pages[GUIDE_PAGE] = guide_page(renderer.env)
+    return pages
+
+
+def related_links(handbook: Handbook) -> dict[tuple[str, str | None], list[Related]]:
+    """The flowcharts and forms that belong to each rule, for links beside it."""
+    related: dict[tuple[str, str | None], list[Related]] = {}
+    flows = [s.doc for s in handbook.structures if isinstance(s.doc, FlowDocument)]
+    for place, docs in backlinks(flows, handbook.index).items():
+        related.setdefault(place, []).extend(Related("流程图", d.display_title, f"{d.id}.html") for d in docs)
+    for place, forms in form_links([f.form for f in handbook.forms]).items():
+        related.setdefault(place, []).extend(
+            Related("表格", f.display_title, form_page_name(f.id).replace(".md", ".html")) for f in forms)
+    return related
+
+
+class Pages(Output):
+    name = "pages"
+
+    def produce(self, build: Build) -> Files:
+        handbook = build.edition
+        rendered = build.results.get("flowcharts", {})
+        extras = PageExtras(
+            related=related_links(handbook),
+            flowcharts={flow_id: flow_markdown(item, svg_href=f"{flow_id}.svg", png_href=f"{flow_id}.png")
+                        for flow_id, item in rendered.items()},
+            compendium_href=None if build.preview else urls.compendium_download(handbook.compendium),
+        )
+        return generate_pages(handbook, build.root, extras)
