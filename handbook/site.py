@@ -18,9 +18,7 @@ import yaml
 from markupsafe import escape
 
 from .errors import HandbookError, Problem
-from .guide import GUIDE_PAGE
-from .history import CHANGELOG_PAGE
-from .forms.page import form_page_name
+from . import urls
 from .profile import edition_of, mkdocs_config
 from .render.pages import nav_title
 from .sources import Handbook
@@ -41,16 +39,17 @@ def nav_label(text: str) -> str:
 
 
 def navigation(handbook: Handbook) -> list:
-    nav: list = [{"首页": "index.md"}]
+    nav: list = [{"首页": urls.HOME}]
     for category, entries in handbook.by_category():
         if entries:
-            nav.append({nav_label(category.name): [{nav_label(nav_title(s.doc)): f"{s.doc.id}.md"} for s in entries]})
+            nav.append({nav_label(category.name): [{nav_label(nav_title(s.doc)): urls.document_page(s.doc.id)}
+                                                   for s in entries]})
     extra = [s for s in handbook.structures if s.doc.seq is None]
     if extra:
-        nav.append({"附图": [{nav_label(nav_title(s.doc)): f"{s.doc.id}.md"} for s in extra]})
+        nav.append({"附图": [{nav_label(nav_title(s.doc)): urls.document_page(s.doc.id)} for s in extra]})
     if handbook.forms:
-        nav.append({"表格": [{nav_label(f.form.display_title): form_page_name(f.form.id)} for f in handbook.forms]})
-    nav += [{"更新日志": CHANGELOG_PAGE}, {"编辑指南": GUIDE_PAGE}]
+        nav.append({"表格": [{nav_label(f.form.display_title): urls.form_page(f.form.id)} for f in handbook.forms]})
+    nav += [{"更新日志": urls.CHANGELOG}, {"编辑指南": urls.GUIDE}]
     return nav
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .. import urls
 from ..forms.definitions import document_id
 from ..profile import edition_of
 from ..render.compendium import build_compendium
@@ -27,10 +28,10 @@ class Compendium(Output):
     def produce(self, build: Build) -> Files:
         handbook = build.edition
         folder = build.build_dir / "downloads"
-        flow_pngs = {name.removesuffix(".png"): build.materialise(name)
-                     for name in build.produced["flowcharts"] if name.endswith(".png")}
-        form_docs = {document_id(f.form): build.materialise(f"downloads/{f.form.id}.docx") for f in handbook.forms
-                     if document_id(f.form) and f"downloads/{f.form.id}.docx" in build.files}
+        flow_pngs = {s.doc.id: build.materialise(urls.flow_drawing(s.doc.id, ".png")) for s in handbook.structures
+                     if urls.flow_drawing(s.doc.id, ".png") in build.files}
+        form_docs = {document_id(f.form): build.materialise(urls.form_download(f.form.id)) for f in handbook.forms
+                     if document_id(f.form) and urls.form_download(f.form.id) in build.files}
 
         def write(toc_pages=None) -> Path:
             return build_compendium(handbook.compendium, handbook.structures, handbook.index, folder,
@@ -41,6 +42,6 @@ class Compendium(Output):
         files: Files = {}
         if build.pdf:
             printed = compendium_pdf(docx, folder / docx.with_suffix(".pdf").name, rebuild=write)
-            files[f"downloads/{printed.name}"] = printed.read_bytes()
-        files[f"downloads/{docx.name}"] = docx.read_bytes()
+            files[urls.compendium_download(handbook.compendium, ".pdf")] = printed.read_bytes()
+        files[urls.compendium_download(handbook.compendium)] = docx.read_bytes()
         return files

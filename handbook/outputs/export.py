@@ -13,7 +13,7 @@ from .. import urls
 from ..model import FlowDocument
 from ..ref_syntax import plain_text, refs_in
 from ..refs import Index
-from ..structure import Element, Structure
+from ..structure import Element, Structure, landing
 from .base import Build, Files, Output
 
 FORMAT = "handbook-export/1"
@@ -49,21 +49,23 @@ def document(structure: Structure, index: Index) -> dict:
 
 
 def walk(structure: Structure):
-    """Every element with the anchor of the element it belongs to (None at the top)."""
-    def visit(element: Element, parent: str | None):
+    """Every element with the element it belongs to (None at the top)."""
+    def visit(element: Element, parent: Element | None):
         yield element, parent
         for child in element.children:
-            yield from visit(child, element.id)
+            yield from visit(child, element)
 
     for top in structure.body:
         yield from visit(top, None)
 
 
-def element(item: Element, parent: str | None, doc_id: str, index: Index) -> dict:
+def element(item: Element, parent: Element | None, doc_id: str, index: Index) -> dict:
     words = lambda ref: index.words(ref, doc_id)  # noqa: E731
     text = "\n".join(t for t in (item.title, item.text) if t)
+    shown = landing(item, parent)
     return {"kind": item.kind, "number": item.label, "citation": item.citation, "key": item.key,
-            "anchor": item.id, "anchors": item.anchors, "parent": parent, "url": urls.document(doc_id, item.id),
+            "anchor": item.id, "anchors": item.anchors, "parent": parent.id if parent else None,
+            "url": urls.document(doc_id, shown.id if shown else None),
             "title": plain_text(item.title, words) if item.title else None,
             "text": plain_text(item.text, words) if item.text else None,
             "refs": [reference(ref, doc_id, index) for ref in refs_in(text)]}

@@ -6,6 +6,7 @@ cached as a whole; the rendered flows go on to the pages in Build.results["flowc
 
 from __future__ import annotations
 
+from .. import urls
 from ..model import FlowDocument
 from ..render.flowcharts import render_all
 from .base import Build, Files, Output
@@ -22,6 +23,6 @@ class Flowcharts(Output):
         build.results[self.name] = rendered
         files: Files = {}
         for flow_id, item in rendered.items():
-            files[f"{flow_id}.svg"] = item.svg_path.read_bytes()
-            files[f"{flow_id}.png"] = item.png_path.read_bytes()
+            files[urls.flow_drawing(flow_id, ".svg")] = item.svg_path.read_bytes()
+            files[urls.flow_drawing(flow_id, ".png")] = item.png_path.read_bytes()
         return files

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 
+from .. import urls
 from ..forms.output import write_blank_forms
 from .base import Build, Files, Inputs, Output
 
@@ -20,4 +21,4 @@ class BlankForms(Output):
         folder = build.build_dir / "downloads" / "forms"
         shutil.rmtree(folder, ignore_errors=True)
         written = write_blank_forms(folder, build.root, build.edition.forms)  # the edition's forms, already selected
-        return {f"downloads/{path.name}": path.read_bytes() for path in written}
+        return {urls.form_download(path.stem): path.read_bytes() for path in written}
