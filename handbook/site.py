@@ -106,15 +106,3 @@ def run_mkdocs(config: Path, site_dir: Path, epoch: int) -> None:
     if result.returncode != 0:
         output = (result.stderr + result.stdout).strip()
         raise HandbookError([Problem(str(config), 1, 1, f"MkDocs 构建失败：\n{output}")])
-
-
-def run_mkdocs(config: Path, site_dir: Path, epoch: int) -> None:
-    # SOURCE_DATE_EPOCH: MkDocs stamps pages and sitemap.xml.gz with it instead of the clock
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH=str(epoch))
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", str(config), "-d", str(site_dir)],
-        capture_output=True, text=True, env=env,
-    )
-    if result.returncode != 0:
-        output = (result.stderr + result.stdout).strip()
-        raise HandbookError([Problem(str(config), 1, 1, f"MkDocs 构建失败：\n{output}")])
