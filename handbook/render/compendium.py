@@ -23,6 +23,7 @@ from lxml import etree
 
 from .. import model, urls
 from ..dates import build_date
+from ..text import width, words
 from ..numbering import DIGITS
 from ..refs import Index, plain_text
 from ..structure import Element, Structure
@@ -121,41 +122,15 @@ def document_blocks(structure: Structure, index: Index | None) -> list[Block]:
     """The document's lines exactly as handbook.render.plain prints them, each with its look.
 
     A line holding several paragraphs (preserved source text) becomes one block per paragraph."""
-    lines = plain.document_lines(structure, index)
-    roles = _line_roles(structure)
-    if len(roles) != len(lines):
-        raise AssertionError(f"{structure.doc.id}: {len(lines)} lines but {len(roles)} roles")
     words = (lambda ref: index.words(ref, structure.doc.id)) if index else None
     blocks = []
-    for role, line in zip(roles, lines):
-        blocks += [_block(role, part, words) for part in line.split("\n")]
+    for role, line in plain.document_pairs(structure, index):
+        style = _PLAIN_STYLES[role] if isinstance(role, str) else role
+        blocks += [_block(style, part, words) for part in line.split("\n")]
     return blocks
 
 
-def _line_roles(structure: Structure) -> list[Element | str]:
-    """What each line of plain.document_lines is, in the same order."""
-    doc = structure.doc
-    roles: list[Element | str] = [TITLE] + ([IMPRINT] if doc.imprint else []) + [BODY] * len(doc.preamble)
-    for element in structure.body:
-        roles += _line_elements(element)
-    roles += [BODY] * len(doc.closing)
-    if getattr(doc, "source_text", None):
-        roles.append(BODY)
-    return roles
-
-
-def _line_elements(element: Element) -> list[Element]:
-    """Elements in the order plain.element_lines prints them: an article's first clause shares its line."""
-    children = element.children
-    if element.kind == "article":
-        first, *rest = children
-        children = first.children + rest
-    out = [element]
-    for child in children:
-        out += _line_elements(child)
-    return out
-
-
+_PLAIN_STYLES = {plain.TITLE: TITLE, plain.IMPRINT: IMPRINT, plain.TEXT: BODY}
 _ROLE_FONTS = {IMPRINT: KAITI, SUBHEADING: HEITI}
 
 
@@ -239,13 +214,8 @@ def title_lines(title: str) -> list[str]:
 
 
 def _title_cuts(title: str) -> list[int]:
-    import logging
-
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
     cuts, position, depth = [], 0, 0
-    for word in jieba.lcut(title):
+    for word in words(title):
         depth += sum(word.count(ch) for ch in _OPENING) - sum(word.count(ch) for ch in _CLOSING)
         position += len(word)
         if depth == 0 and position < len(title) and title[position] not in _NO_LINE_START:
@@ -463,9 +433,7 @@ def figure_paragraph(fig: Figure, rid: str, number: int) -> etree._Element:
 
 # --- page estimate for the contents fallback ----------------------------------------------
 
-def _width(text: str) -> float:
-    """Width in body characters: CJK and full-width punctuation 1, ASCII ½."""
-    return sum(0.5 if ord(ch) < 0x2000 else 1 for ch in text)
+_width = width  # in body characters
 
 
 def _block_lines(block: Block) -> int:
@@ -590,8 +558,8 @@ def _entry(n: int, structure: Structure, index: Index | None, edition: str, flow
     elif doc.id in form_docs:
         replacement = form_body(Path(form_docs[doc.id]), doc.title)
         replacement.page_break = room < replacement.height * 1.15 <= TEXT_HEIGHT  # rows grow with their text
-    if replacement is not None and getattr(doc, "source_text", None):
-        text = text[:-len(doc.source_text.split("\n"))]  # the drawing or form stands for its flattened text
+    if replacement is not None and doc.flattened_text:
+        text = text[:-len(doc.flattened_text.split("\n"))]  # the drawing or form stands for its flattened text
     content: list[Content] = [*head, *before, *text]
     if replacement is not None:
         content.append(replacement)
