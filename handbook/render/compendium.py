@@ -1,6 +1,7 @@
 """The printed compendium: every document in one DOCX in the GB/T 9704-2012 layout.
 
-Cover, contents (a Word TOC field that updates on open, with a readable fallback),
+Cover, contents (a Word TOC field written with its entries and pages filled in, which
+Word refreshes on demand and never asks about on open),
 then every document from a new page: title in 2号小标宋, the 印发 line, and the
 text with its derived numbering. Flowcharts come in as PNG images and forms as
 their blank layout when the build provides them.
@@ -461,7 +462,7 @@ def figure_paragraph(fig: Figure, rid: str, number: int) -> etree._Element:
     return el("w:p", None, properties, el("w:r", None, el("w:drawing", None, inline)))
 
 
-# --- page estimate for the contents fallback ----------------------------------------------
+# --- pagination, for the page numbers of the contents ------------------------------------
 
 def _width(text: str) -> float:
     """Width in body characters: CJK and full-width punctuation 1, ASCII ½."""
@@ -544,8 +545,8 @@ def build_compendium(compendium: model.Compendium, structures: Sequence[Structur
     flow_pngs maps a document id to its flowchart PNG, form_docs to its blank
     form DOCX; either takes the place of the document's flattened source text.
     toc_pages gives the first page of each document in print order (e.g. as
-    measured in the PDF) for the contents fallback, which is otherwise estimated;
-    Word recomputes the contents when the file is opened.
+    measured in the PDF) for the contents, which are otherwise computed here (estimate_pages);
+    Word only recomputes them when asked to update the field.
     """
     out_path = Path(out_path)
     if out_path.is_dir():
@@ -615,18 +616,21 @@ def _cover(body: etree._Element, compendium: model.Compendium, internal_mark: bo
         Block(COVER_ISSUER, [Span(compendium.issuer, XIAOBIAOSONG)], size=SIZE_XIAO2, before=9 * LINE),
         Block(COVER_DATE, [Span(compendium.edition_date or f"{compendium.edition}年", FANGSONG)], before=LINE),
     ]
-    paragraphs = [paragraph(block) for block in blocks]
-    paragraphs[-1].find(qn("w:pPr")).append(section_properties(start="nextPage"))
-    body.extend(paragraphs)
+    body.extend(paragraph(block) for block in blocks)
+    body.extend(blank_page(section_properties(start="nextPage")))  # the back of the cover
+
+
+def contents_pages(entries: list[Entry]) -> int:
+    contents = [Block(TOC_HEADING, [Span("目录")], size=SIZE_2, after=LINE)]
+    contents += [Block(TOC_1, [Span(e.doc.title + "……000")]) for e in entries]
+    return pages_of(contents)
 
 
 def estimate_pages(entries: list[Entry]) -> list[int]:
     """The first page of every document, counting the cover as page 1 and the blank pages that
     make the contents and the text start on odd pages."""
-    contents = [Block(TOC_HEADING, [Span("目录")], size=SIZE_2, after=LINE)]
-    contents += [Block(TOC_1, [Span(e.doc.title + "……000")]) for e in entries]
-    contents_pages = pages_of(contents)
-    page = 3 + contents_pages + contents_pages % 2
+    listed = contents_pages(entries)
+    page = 3 + listed + listed % 2
     pages = []
     for entry in entries:
         pages.append(page)
@@ -634,17 +638,28 @@ def estimate_pages(entries: list[Entry]) -> list[int]:
     return pages
 
 
+def blank_page(sectPr: etree._Element) -> list[etree._Element]:
+    """An empty page that ends a section, written out rather than left to the odd-page break:
+    LibreOffice's PDF export drops the blank pages it inserts itself, Word prints them, so
+    written out they count the same everywhere (the odd-page break stays as a safety net).
+    The section's properties sit in a paragraph of their own, which LibreOffice may drop."""
+    return [el("w:p", None, el("w:pPr", None, el("w:pageBreakBefore"))), el("w:p", None, el("w:pPr", None, sectPr))]
+
+
 def _contents(body: etree._Element, entries: list[Entry], pages: list[int]) -> None:
-    """A TOC field whose cached result lists every title with its page, readable before Word updates it."""
+    """A TOC field whose result lists every title with its page, as printed without any update."""
     body.append(paragraph(Block(TOC_HEADING, [Span("目　录", XIAOBIAOSONG)], size=SIZE_2)))
     lines = [_contents_line(entry, page) for entry, page in zip(entries, pages)] or [
         el("w:p", None, el("w:pPr", None, el("w:pStyle", {"val": TOC_1})))]
-    field = field_runs('TOC \\o "1-1" \\h \\z \\u', [], dirty=True)  # begin, instruction, separate, end
+    field = field_runs('TOC \\o "1-1" \\h \\z \\u', [])  # begin, instruction, separate, end
     for i, node in enumerate(field[:3], start=1):
         lines[0].insert(i, node)
     lines[-1].append(field[-1])
-    lines[-1].find(qn("w:pPr")).append(section_properties(start="oddPage"))
     body.extend(lines)
+    if contents_pages(entries) % 2:  # the text starts on an odd page
+        body.extend(blank_page(section_properties(start="oddPage")))
+    else:
+        lines[-1].find(qn("w:pPr")).append(section_properties(start="oddPage"))
 
 
 def _contents_line(entry: Entry, page: int) -> etree._Element:
@@ -694,7 +709,7 @@ def _unique_styles(styles: list[etree._Element]) -> list[etree._Element]:
 
 
 def contents_entries(docx: Path) -> list[tuple[str, int]]:
-    """The contents fallback as written: (title, page) in print order."""
+    """The contents as written: (title, page) in print order."""
     with zipfile.ZipFile(docx) as archive:
         document = etree.fromstring(archive.read("word/document.xml"))
     out = []
