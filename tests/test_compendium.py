@@ -433,3 +433,97 @@ def test_long_titles_break_between_words_into_balanced_lines():
     lines = title_lines("中共X区委办公室“三重一大”议事规则（试行）")
     assert lines == ["中共X区委办公室“三重一大”", "议事规则（试行）"]
     assert title_lines("X区委办公室公文管理制度") == ["X区委办公室公文管理制度"]
+
+
+def brute_force_title_lines(title: str) -> list[str]:
+    """The former search over every combination of cuts (exponential), as the reference."""
+    import itertools
+    import math
+
+    from handbook.render.compendium import TITLE_CHARS, _title_cuts, _width
+
+    count = math.ceil(_width(title) / TITLE_CHARS)
+    if count <= 1:
+        return [title]
+    best = None
+    for chosen in itertools.combinations(_title_cuts(title), count - 1):
+        bounds = (0, *chosen, len(title))
+        lines = [title[a:b] for a, b in zip(bounds, bounds[1:])]
+        widths = [_width(line) for line in lines]
+        if max(widths) > TITLE_CHARS:
+            continue
+        key = (max(widths) - min(widths), [-w for w in widths])
+        if best is None or key < best[0]:
+            best = (key, lines)
+    return best[1] if best else [title]
+
+
+TITLE_PIECES = ["中共X区委", "办公室", "关于", "进一步", "加强和改进", "机关", "作风建设", "的", "实施意见", "（试行）",
+                "“三重一大”", "《党政机关公文处理工作条例》", "2019年", "第3批", "ABC", "工作", "规则", "、", "和",
+                "涉密载体（介质）", "管理制度", "通知", "〔2019〕12号"]
+
+
+def random_title(rng, pieces: int) -> str:
+    return "".join(rng.choice(TITLE_PIECES) for _ in range(pieces))
+
+
+def test_title_wrapping_gives_what_trying_every_combination_gives():
+    import random
+
+    rng = random.Random(9704)
+    titles = [random_title(rng, rng.randint(2, 14)) for _ in range(150)]
+    from handbook.render.compendium import TITLE_CHARS, _width
+
+    compared = 0
+    for title in titles:
+        expected, lines = brute_force_title_lines(title), title_lines(title)
+        if len(expected) > 1 or _width(title) <= TITLE_CHARS:
+            assert lines == expected, title
+            compared += 1
+        else:  # no way to fill the fewest lines the width needs: now one line more, not one long line
+            assert "".join(lines) == title and all(_width(line) <= TITLE_CHARS for line in lines), title
+    assert compared >= 100
+
+
+def test_title_wrapping_is_polynomial_on_a_2000_character_title():
+    """2,000 characters (100 lines): every combination of cuts would never end."""
+    import random
+    import time
+
+    from handbook.render import compendium
+
+    rng = random.Random(2000)
+    title = random_title(rng, 400)[:2000]
+    title_lines(title[:40])  # jieba loads its dictionary once
+    started = time.process_time()
+    lines = title_lines(title)
+    assert time.process_time() - started < 1.0
+    assert "".join(lines) == title and len(lines) >= -(-compendium._width(title) // 20) > 70
+    assert all(compendium._width(line) <= 20 for line in lines)
+
+    class Counted(list):
+        reads = 0
+
+        def __getitem__(self, key):
+            Counted.reads += 1
+            return super().__getitem__(key)
+
+    offsets = Counted(range(0, 4000, 3))  # a cut every 1.5 characters: the widest search window
+    assert compendium.balanced_breaks(offsets, 105, 40) is not None
+    assert Counted.reads < 500 * len(offsets)  # linear in the cuts (times the window and the search: ~200)
+
+
+def test_title_wrapping_fuzz_over_long_titles():
+    import random
+
+    from handbook.render.compendium import TITLE_CHARS, _width
+
+    rng = random.Random(18)
+    alphabet = "中共区委办公室关于加强规则制度的“”（）《》〔〕、，。：ABCxyz0123 "
+    for _ in range(40):
+        title = "".join(rng.choice(alphabet) for _ in range(rng.randint(100, 1500)))
+        lines = title_lines(title)
+        assert "".join(lines) == title
+        if len(lines) > 1:
+            assert len(lines) == -(-_width(title) // TITLE_CHARS)
+            assert all(_width(line) <= TITLE_CHARS for line in lines)
