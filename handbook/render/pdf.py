@@ -20,11 +20,10 @@ import zipfile
 from pathlib import Path
 from typing import Callable, Sequence
 
+from ..dates import source_date
+from ..paths import FONTS_CONF
 from .compendium import contents_entries
-from .ooxml import source_date
 
-ROOT = Path(__file__).resolve().parents[2]
-FONTS_CONF = ROOT / "assets" / "fontconfig" / "fonts.conf"
 DEBIAN_PACKAGES = "libreoffice-writer-nogui fonts-noto-cjk fonts-arphic-ukai poppler-utils"
 CONVERT_TIMEOUT = 600
 # Keep the blank pages that put the contents and the text on odd pages; LibreOffice drops them by default.
