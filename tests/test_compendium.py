@@ -363,21 +363,40 @@ def test_blank_form_is_printed_under_its_title(built, document, handbook):
     elements = block_elements_between(document, title)
     tables = [e for e in elements if e.tag == w("tbl")]
     assert len(tables) == 1
-    assert "借阅单位" in text_of(tables[0]) and "请填写借阅单位" in text_of(tables[0])
+    assert "借阅单位" in text_of(tables[0])
+    assert "请填写" not in text_of(tables[0])  # a blank to fill by hand: no prompts on paper
     assert not any(e.tag == w("p") and text_of(e) == "涉密文件借阅单" for e in elements)  # form's own title dropped
     assert tables[0].find("w:tblPr/w:tblStyle", NS).get(w("val")) == "FormTableGrid"
     style_ids = {s.get(w("styleId")) for s in part(built, "word/styles.xml").iter(w("style"))}
     assert {"FormTableGrid", "FormNormal"} <= style_ids
-    ids = [i.get(w("val")) for i in document.iter(w("id")) if i.getparent().tag == w("sdtPr")]
-    assert ids and len(ids) == len(set(ids))
+    assert document.find(".//w:sdt", NS) is None  # no content controls in print
 
 
-def test_a_form_too_tall_for_the_title_page_starts_the_next_page(document, handbook):
+def test_no_prompt_of_the_real_blank_forms_is_printed(handbook, tmp_path):
+    from handbook.forms.output import write_blank_forms
+    from handbook.render.compendium import form_body
+
+    blanks = write_blank_forms(tmp_path, handbook.root, handbook.forms)
+    assert blanks
+    for path in blanks:
+        body = form_body(path, "")
+        text = "".join(text_of(e) for e in body.elements)
+        assert len(text) > 20 and not re.search("请输入|请选择|请填写", text), path.name
+        nodes = [node for e in body.elements for node in e.iter(w("sdt"), w("rStyle"))]
+        assert not [n for n in nodes if n.tag == w("sdt") or n.get(w("val")) == "PlaceholderText"], path.name
+
+
+def test_a_form_too_tall_under_its_title_and_note_is_made_shorter_not_sent_to_the_next_page(document, handbook):
+    """Sent on, it would leave a page holding only the title and the editor's note."""
     doc = by_id(handbook, TALL_FORM_DOC).doc
-    assert doc.kind == "form"
+    assert doc.kind == "form" and doc.note
     elements = block_elements_between(document, doc.title)
     table = next(e for e in elements if e.tag == w("tbl"))
-    assert table.find(".//w:p/w:pPr/w:pageBreakBefore", NS) is not None
+    assert table.find(".//w:p/w:pPr/w:pageBreakBefore", NS) is None
+    heights = [int(h.get(w("val"))) for h in table.iter(w("trHeight"))]
+    assert len(heights) == 16 and all(360 <= h < 600 for h in heights)  # set at 600 in the form
+    lines_above = sum(1 for e in elements if e.tag == w("p") and text_of(e)) + 1  # title, note, 空一行
+    assert sum(heights) * 1.15 <= (22 - lines_above) * 579 + 579
     texts = [text_of(e) for e in elements if e.tag == w("p")]
     assert "正文待录入" not in texts  # the form is printed, so nothing is missing
     small = next(e for e in block_elements_between(document, by_id(handbook, FORM_DOC).doc.title)
@@ -527,3 +546,44 @@ def test_title_wrapping_fuzz_over_long_titles():
         if len(lines) > 1:
             assert len(lines) == -(-_width(title) // TITLE_CHARS)
             assert all(_width(line) <= TITLE_CHARS for line in lines)
+
+
+def test_flowchart_joins_its_title_and_note_rather_than_leave_them_alone_on_a_page(document, handbook):
+    flow = by_id(handbook, FLOW_WITH_PNG).doc
+    elements = block_elements_between(document, flow.title)
+    figure = next(e for e in elements if e.find(".//wp:extent", NS) is not None)
+    assert figure.find("w:pPr/w:pageBreakBefore", NS) is None
+    above = elements[:elements.index(figure)]
+    assert [style_of(p) for p in above] == ["Heading1", "EditorNote"]
+    lines = 1 + 1 + -(-len(text_of(above[1])) // 26)  # title, 空一行, the note
+    height = int(figure.find(".//wp:extent", NS).get("cy")) / 635
+    assert height <= (22 - lines) * 579
+
+
+def test_editor_notes_print_no_ids_nor_extraction_notes(document, handbook):
+    notes = [text_of(p) for p in body_paragraphs(document) if style_of(p) in EDITORIAL_STYLES]
+    assert len(notes) > 30
+    for note in notes:
+        assert not re.search(r"提取|建模|点击|[a-z]+-[a-z]+", note), note
+    slip = [text_of(p) for p in document_paragraphs(document, by_id(handbook, FORM_DOC).doc.title)]
+    assert "编者注：原件为表格。" in slip  # the form is printed in place of the text, so no 原件文字附后
+    flow = [text_of(p) for p in document_paragraphs(document, by_id(handbook, FLOW_WITH_PNG).doc.title)]
+    assert any(t.startswith("编者注：原件为流程图。此图按原件文字重绘") and "附于文末" not in t for t in flow)
+    pending = [text_of(p) for p in document_paragraphs(document, by_id(handbook, "finance-rules").doc.title)]
+    assert "编者注：原件正文未能保留，仅存目录中的标题和页码，正文待录入。" in pending  # readers' notes stay whole
+
+
+def test_reader_note_keeps_the_sentences_for_readers():
+    from handbook.render.compendium import reader_note
+
+    note = "原件为流程图，提取时图中文字被压平。此图按原件文字重绘（先后顺序照录原件，见“一、总则”）；原件文字附于文末。"
+    assert reader_note(note) == "原件为流程图。此图按原件文字重绘（先后顺序照录原件，见“一、总则”）；原件文字附于文末。"
+    assert reader_note(note, replaced=True) == "原件为流程图。此图按原件文字重绘（先后顺序照录原件，见“一、总则”）。"
+    assert reader_note("原件为表格，其内容未能保留；表格 leave-approval 按通行做法设计") == \
+        "原件为表格，其内容未能保留；表格按通行做法设计"
+    assert reader_note("原件流程图的文字在提取时未能保留。") == ""
+
+
+def test_kaiti_note_is_left_aligned_not_justified(styles):
+    for style_id in ("EditorNote",):
+        assert styles.find(f"w:style[@w:styleId='{style_id}']/w:pPr/w:jc", NS).get(w("val")) == "left"

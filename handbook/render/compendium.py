@@ -46,7 +46,7 @@ def compendium_styles() -> list[etree._Element]:
     return base_styles() + [
         style(SUBHEADING, "汇编小标题", ppr(keep_next=True), HEITI),
         style(IMPRINT, "印发行", ppr(align="center", first_line=0), KAITI),
-        style(NOTE, "编者注", ppr(), KAITI),
+        style(NOTE, "编者注", ppr(align="left", keep_next=True), KAITI),  # left: 楷体 justified shows gaps
         style(NOTE_CENTER, "编者注居中", ppr(align="center", first_line=0), KAITI),
         style(FIGURE, "流程图", ppr(align="center", first_line=0, line=None, grid=False), FANGSONG),
         style(COVER_MARK, "封面标识", ppr(align="left", first_line=0), HEITI),
@@ -102,6 +102,18 @@ class FormBody:
             rows = list(element.iter(qn("w:tr"))) if element.tag == qn("w:tbl") else []
             total += sum(_row_height(row) or LINE for row in rows) if rows else LINE
         return total
+
+
+    def shrink(self, factor: float) -> None:
+        """Rows set taller than their text need made shorter by factor (never under one line of
+        the form's text), so that the form fits under its title instead of leaving the title alone."""
+        for element in self.elements:
+            for node in element.iter(qn("w:trHeight")):
+                value = int(node.get(qn("w:val"), 0))
+                node.set(qn("w:val"), str(max(min(value, FORM_LINE), int(value * factor))))
+
+
+FORM_LINE = 360  # twips: a line of a form's 小四 (12 pt) text at single spacing, with room to spare
 
 
 def _row_height(row: etree._Element) -> int:
@@ -335,13 +347,50 @@ def editorial_notes(doc: model.DocumentBase, edition: str, *, drawing_missing: b
         before.append(Block(NOTE_CENTER, [Span("正文待录入", KAITI)]))
         if doc.source_page:
             before.append(Block(NOTE_CENTER, [Span(f"（原件见{edition}年版汇编第{doc.source_page}页）", KAITI)]))
-    if doc.note:
-        before.append(Block(NOTE, [Span(f"编者注：{doc.note}", KAITI)]))
+    note = reader_note(doc.note or "", replaced=replaced)
+    if note:
+        before.append(Block(NOTE, [Span(f"编者注：{note}", KAITI)]))
     if drawing_missing:
         before.append(Block(NOTE, [Span("（本流程图的图形未随汇编生成，请在手册网站上查看。）", KAITI)]))
     if doc.incomplete:
         after.append(Block(NOTE, [Span("（正文不完整：原件此后的内容未能保留。）", KAITI)]))
     return before, after
+
+
+# Clauses of an editor's note that speak to editors, not readers: how the text was extracted
+# (kept in the 勘误说明 and the editor guide), how it was modelled, and clicking, which paper cannot do.
+_EDITORS_ONLY = ("提取", "建模", "点击")
+_SOURCE_APPENDED = ("原件文字附",)  # not true in print when the drawing or form takes the text's place
+_ID = re.compile(r"\s*\b[a-z][a-z0-9]*(?:-[a-z0-9]+)+\b\s*")  # a document or form id (kebab-case)
+
+
+def reader_note(note: str, *, replaced: bool = False) -> str:
+    """The editor's note as printed for readers: clauses for editors left out, ids removed.
+
+    The note is cut into clauses at ，；。 outside brackets and quotes; a sentence whose
+    clauses all go leaves nothing, and the last clause kept in a sentence ends it."""
+    dropped = _EDITORS_ONLY + (_SOURCE_APPENDED if replaced else ())
+    sentences: list[str] = []
+    for sentence in _clauses(_ID.sub("", note), "。"):
+        kept = [clause for clause in _clauses(sentence.rstrip("。"), "，；")
+                if not any(word in clause for word in dropped)]
+        if kept:
+            sentences.append("".join(kept).rstrip("，；") + "。")
+    printed = "".join(sentences)
+    return printed if note.rstrip().endswith("。") else printed.removesuffix("。")
+
+
+def _clauses(text: str, ends: str) -> list[str]:
+    """text cut after each of `ends` that is outside brackets and quotes (each piece keeps its mark)."""
+    pieces, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        depth += (ch in _OPENING) - (ch in _CLOSING)
+        if ch in ends and depth <= 0:
+            pieces.append(text[start:i + 1])
+            start = i + 1
+    if text[start:]:
+        pieces.append(text[start:])
+    return pieces
 
 
 def is_flow(doc: model.DocumentBase) -> bool:
@@ -350,10 +399,11 @@ def is_flow(doc: model.DocumentBase) -> bool:
 
 # --- figures and forms --------------------------------------------------------------------
 
-def figure(path: Path, room: int) -> Figure:
+def figure(path: Path, room: int, may_break: bool = True) -> Figure:
     """A PNG scaled to the 版心: as wide as the text, and no taller than the room left under the
     title (twips). When that room would shrink it to less than ¾ of its size on an empty page,
-    it goes on the next page at full size instead."""
+    it goes on the next page at full size instead, unless may_break is false: a page holding
+    only the title and the editor's note would look like a page left empty."""
     from docx.image.image import Image
 
     image = Image.from_file(str(path))
@@ -362,7 +412,7 @@ def figure(path: Path, room: int) -> Figure:
     def scale(limit: int) -> float:
         return min(TEXT_WIDTH * EMU_PER_TWIP / width, limit * EMU_PER_TWIP / height)
 
-    own_page = scale(room) < 0.75 * scale(TEXT_HEIGHT - LINE)
+    own_page = may_break and scale(room) < 0.75 * scale(TEXT_HEIGHT - LINE)
     factor = scale(TEXT_HEIGHT - LINE) if own_page else scale(room)
     return Figure(Path(path), int(width * factor), int(height * factor), own_page)
 
@@ -380,6 +430,7 @@ def form_body(path: Path, title: str) -> FormBody:
         styles = etree.fromstring(archive.read("word/styles.xml")) if "word/styles.xml" in names else None
     body = document.find(qn("w:body"))
     elements = _drop_title([child for child in body if child.tag != qn("w:sectPr")], title)
+    elements = _print_blank(elements)
     for element in elements:
         _strip_unportable(element)
     used = {node.get(qn("w:val")) for element in elements
@@ -406,6 +457,37 @@ def _drop_title(elements: list[etree._Element], title: str) -> list[etree._Eleme
             return elements[:i] + elements[i + 1:]
         break
     return elements
+
+
+def _print_blank(elements: list[etree._Element]) -> list[etree._Element]:
+    """The form as a blank to fill by hand: no content controls, and nothing where a control
+    prompted (请输入…/请选择), so the cell prints empty; 年　月　日 and the like stay, in black."""
+    holder = el("w:body")
+    holder.extend(elements)
+    for sdt in reversed(list(holder.iter(qn("w:sdt")))):  # the innermost first
+        content = sdt.find(qn("w:sdtContent"))
+        shows_placeholder = content is not None and _PROMPT.match(_text_of(content))  # the compendium prints blanks
+        children = list(content) if content is not None else []
+        for child in children if shows_placeholder else []:
+            for r in [child] if child.tag == qn("w:r") else list(child.iter(qn("w:r"))):
+                r.getparent().remove(r)
+        children = [c for c in children if not (shows_placeholder and c.tag == qn("w:r"))]
+        parent = sdt.getparent()
+        position = parent.index(sdt)
+        for child in reversed(children):
+            parent.insert(position, child)
+        parent.remove(sdt)
+    for r in list(holder.iter(qn("w:r"))):  # a placeholder such as 年　月　日 prints as the form's text
+        style_node = r.find(f"{qn('w:rPr')}/{qn('w:rStyle')}")
+        if style_node is not None and style_node.get(qn("w:val")) == "PlaceholderText":
+            if _PROMPT.match(_text_of(r)):
+                r.getparent().remove(r)
+            else:
+                style_node.getparent().remove(style_node)
+    return list(holder)
+
+
+_PROMPT = re.compile(r"\s*请(输入|选择|填写)")  # words to the person filling in, not the form's (请假 is)
 
 
 def _strip_unportable(element: etree._Element) -> None:
@@ -482,7 +564,34 @@ def _merge_defaults(normal: etree._Element, styles: etree._Element) -> None:
                 merged.append(child)
             normal.remove(own)
         normal.append(merged)
+    _as_on_its_own_page(normal)
     _order_style_children(normal)
+
+
+# CT_PPrBase and CT_RPr list their children in a fixed order (only the ones that matter here).
+_PPR_ORDER = ["pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
+              "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap",
+              "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd",
+              "snapToGrid", "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc"]
+_RPR_ORDER = ["rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike", "outline",
+              "shadow", "emboss", "imprint", "noProof", "snapToGrid", "vanish", "webHidden", "color", "spacing",
+              "w", "kern", "position", "sz", "szCs"]
+
+
+def _as_on_its_own_page(normal: etree._Element) -> None:
+    """The form's text off the compendium's line grid and without its condensed spacing: the form
+    keeps the height and line length it has printed on its own."""
+    for kind, tag, attrs, order in (("pPr", "snapToGrid", {"val": 0}, _PPR_ORDER),
+                                    ("rPr", "spacing", {"val": 0}, _RPR_ORDER)):
+        properties = normal.find(qn(f"w:{kind}"))
+        if properties is None:
+            properties = el(f"w:{kind}")
+            normal.append(properties)
+        if properties.find(qn(f"w:{tag}")) is None:
+            properties.append(el(f"w:{tag}", attrs))
+        rank = {name: i for i, name in enumerate(order)}
+        for child in sorted(properties, key=lambda c: rank.get(etree.QName(c).localname, len(rank))):
+            properties.append(child)
 
 
 _STYLE_ORDER = ["name", "aliases", "basedOn", "next", "link", "autoRedefine", "hidden", "uiPriority",
@@ -658,15 +767,21 @@ def _entry(n: int, structure: Structure, index: Index | None, edition: str, flow
     replaced = doc.id in flow_pngs or doc.id in form_docs
     before, after = editorial_notes(doc, edition, drawing_missing=is_flow(doc) and doc.id not in flow_pngs,
                                     replaced=replaced)
-    room = TEXT_HEIGHT - (sum(content_lines(b) for b in head + before) + 1) * LINE
     replacement: Content | None = None
-    if doc.id in flow_pngs:
-        replacement = figure(Path(flow_pngs[doc.id]), room)
-    elif doc.id in form_docs:
-        replacement = form_body(Path(form_docs[doc.id]), doc.title)
-        replacement.page_break = room < replacement.height * 1.15 <= TEXT_HEIGHT  # rows grow with their text
-    if replacement is not None and getattr(doc, "source_text", None):
+    replacement_source = flow_pngs.get(doc.id) or form_docs.get(doc.id)
+    if replacement_source and getattr(doc, "source_text", None):
         text = text[:-len(doc.source_text.split("\n"))]  # the drawing or form stands for its flattened text
+    used = sum(content_lines(b) for b in head + before + text) + 1
+    room = TEXT_HEIGHT - used % LINES_PER_PAGE * LINE  # left on the page where the drawing or form would start
+    if doc.id in flow_pngs:
+        replacement = figure(Path(replacement_source), room, may_break=bool(text))
+    elif doc.id in form_docs:
+        replacement = form_body(Path(replacement_source), doc.title)
+        needed = replacement.height * 1.15  # rows grow with their text
+        if text:
+            replacement.page_break = room < needed <= TEXT_HEIGHT
+        elif room < needed:  # only the title and the editor's note above: the form joins them
+            replacement.shrink(room / needed)
     content: list[Content] = [*head, *before, *text]
     if replacement is not None:
         content.append(replacement)
