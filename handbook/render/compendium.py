@@ -1,13 +1,17 @@
 """The printed compendium: every document in one DOCX in the GB/T 9704-2012 layout.
 
-Cover, contents (a Word TOC field written with its entries and pages filled in, which
-Word refreshes on demand and never asks about on open),
-then every document from a new page: title in 2号小标宋, the 印发 line, and the
-text with its derived numbering. Flowcharts come in as PNG images and forms as
-their blank layout when the build provides them.
+Cover, contents (a Word TOC field written with its entries and pages filled in from
+this module's own pagination, which Word refreshes on demand and never asks about on
+open), then every document from a new page: title in 2号小标宋, the 印发 line, and the
+text with its derived numbering. Flowcharts come in as PNG images and forms as their
+blank layout to fill by hand when the build provides them.
 
 The words of every document come from handbook.render.plain, so the printed text
-is the site's text; this module only decides how each line looks.
+is the site's text; this module only decides how each line looks. The editor's
+notes are the exception: they are printed for readers (reader_note).
+
+One document for every program: Word, WPS and LibreOffice opening the file directly
+give the same 28 characters a line, 22 lines a page and page count (see gbt9704).
 """
 
 from __future__ import annotations
