@@ -59,10 +59,11 @@ def available() -> bool:
 def compendium_pdf(docx: Path, pdf: Path, rebuild: Callable[[list[int]], Path] | None = None) -> Path:
     """The compendium's PDF, with a contents whose page numbers are the PDF's own.
 
-    The DOCX lists estimated page numbers until Word updates its contents field;
-    LibreOffice prints that list as it is. So the first PDF is measured, and if a
-    document starts elsewhere, rebuild(pages) writes the DOCX again with the
-    measured pages and it is converted once more."""
+    The DOCX lists the page numbers the compendium's own pagination computes, and
+    every program prints that list as it is. The PDF is measured as a check: should
+    a document start elsewhere, rebuild(pages) writes the DOCX again with the
+    measured pages (the download is then that corrected file, the same one the PDF
+    comes from) and it is converted once more."""
     convert(docx, pdf)
     listed = contents_entries(docx)
     measured = title_pages(page_texts(pdf), [title for title, _ in listed])
