@@ -338,8 +338,9 @@ def test_pending_entry_is_a_titled_page_saying_text_not_entered(document, handbo
 def test_incomplete_document_says_so_after_its_text(document, handbook):
     doc = by_id(handbook, "information-research-rules").doc
     assert doc.incomplete
-    last = document_paragraphs(document, doc.title)[-1]
+    *_, text, last = document_paragraphs(document, doc.title)
     assert style_of(last) in EDITORIAL_STYLES and "正文不完整" in text_of(last)
+    assert text.find("w:pPr/w:keepNext", NS) is not None  # the note never alone on a page (p. 58 once)
 
 
 def test_flowchart_png_is_scaled_into_the_text_block(built, document, handbook):
