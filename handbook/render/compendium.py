@@ -26,7 +26,7 @@ from typing import Mapping, Sequence
 
 from lxml import etree
 
-from .. import model
+from .. import model, urls
 from ..dates import build_date
 from ..numbering import DIGITS
 from ..refs import Index, plain_text
@@ -696,11 +696,7 @@ class Entry:
 
 
 def compendium_filename(compendium: model.Compendium, suffix: str = ".docx") -> str:
-    return f"{_safe_name(compendium.title)}-{_safe_name(compendium.edition)}{suffix}"
-
-
-def _safe_name(text: str) -> str:
-    return re.sub(r'[\\/:*?"<>|\s\x00-\x1f\x7f]+', "_", text).strip("._") or "compendium"
+    return urls.compendium_file(compendium, suffix)
 
 
 def print_order(structures: Sequence[Structure]) -> list[Structure]:
