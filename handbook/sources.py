@@ -7,7 +7,7 @@ from pathlib import Path
 
 from . import model, structure
 from .errors import Problem
-from .load import Source, parse_yaml, validate
+from .load import Source, ignored_yaml_files, parse_yaml, validate
 from .refs import Index
 
 COMPENDIUM_FILE = "compendium.yaml"
@@ -85,6 +85,7 @@ def load_handbook(root: Path) -> tuple[Handbook | None, list[Problem]]:
     problems += form_problems + reference_problems(handbook.forms, handbook.index)
     problems += _form_entries(pairs, {f.form.id for f in handbook.forms})
     problems += lint_sources(pairs, [comp_source], handbook.index)
+    problems += ignored_yaml_files(root / "regulations", root) + ignored_yaml_files(root / "forms", root)
     if compendium is None or any(p.severity == "error" for p in problems):
         return None, problems
     return handbook, problems

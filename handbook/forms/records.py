@@ -54,7 +54,7 @@ def _read_yaml(path: Path) -> Records:
                                         f"YAML 数据文件过大（超过 {MAX_FILE_BYTES // 1024} KB），大批数据请用 CSV")])
     except OSError as error:
         return Records([], [Problem(display_path(path), 1, 1, f"无法读取文件：{error.strerror}")])
-    source, problems = parse_yaml(path)
+    source, problems = parse_yaml(path, keep_text=True)
     if problems:
         return Records([], problems)
     data = source.data

@@ -1,0 +1,146 @@
+"""Hostile and careless input, round two (issue 18) and text that stays text in YAML (issue 14 item 3).
+
+Each test reproduces one reported attack and asserts the fixed behaviour on real outputs.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+
+import pytest
+
+from handbook import model
+from handbook.load import parse_yaml, validate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def load_doc(path: Path, text: str, root: Path | None = None):
+    path.write_text(text, encoding="utf-8")
+    source, problems = parse_yaml(path, root or path.parent)
+    assert not problems, problems
+    return validate(source, model.DOCUMENT)
+
+
+# --- text stays text (issue 14 item 3) -----------------------------------------------------------
+
+RULES = """\
+id: alpha
+title: {title}
+short_title: {short}
+issuer: 中共X区委员会办公室
+category: 议事决策
+seq: 1
+kind: rules
+chapters:
+  - title: 总则
+    articles:
+      - {article}
+      - text: {text}
+"""
+
+
+@pytest.mark.parametrize("typed", ["0017", "1e3", "yes", "2019-10", "1:20", "2019-10-23", "0x1F", "on", "010", ".inf",
+                                   "2019-02-30", "12_000", "="])
+def test_text_fields_keep_the_characters_typed(tmp_path, typed):
+    doc, problems = load_doc(tmp_path / "alpha.yaml", RULES.format(title=typed, short=typed, article=typed, text=typed))
+    assert not problems, problems
+    assert doc.title == typed and doc.short_title == typed
+    articles = doc.chapters[0].articles
+    assert [articles[0].text, articles[1].text] == [typed, typed]
+
+
+def test_number_fields_read_leading_zeros_as_decimal_not_octal(tmp_path):
+    doc, problems = load_doc(tmp_path / "alpha.yaml", RULES.format(title="规则", short="规则", article="x", text="y")
+                             .replace("seq: 1", "seq: 017"))
+    assert not problems
+    assert doc.seq == 17  # YAML 1.1 reads 017 as 15
+
+
+@pytest.mark.parametrize("tagged", ["!!binary aGk=", "!!str 0017", "!!int 3", "!!python/name:os.system", "!!timestamp 2019-10-23"])
+def test_explicit_tags_are_refused_at_their_position(tmp_path, tagged):
+    path = tmp_path / "alpha.yaml"
+    path.write_text(RULES.format(title="规则", short="规则", article="x", text=tagged), encoding="utf-8")
+    source, problems = parse_yaml(path, tmp_path)
+    assert [(p.line, p.column) for p in problems] == [(12, 15)]
+    assert "不支持 YAML 标签" in problems[0].message
+
+
+def test_fill_data_keeps_leading_zeros_and_yes_as_typed(tmp_path):
+    from handbook.forms.cli import ROOT as FORMS_ROOT  # noqa: F401  (the real project's forms)
+    from handbook.forms.data import check_record
+    from handbook.forms.definitions import load_forms_or_raise
+    from handbook.forms.records import read_records
+
+    form = next(f.form for f in load_forms_or_raise(ROOT) if f.form.id == "meeting-notice")
+    text_fields = [f for f in form.fields if f.type == "text"]
+    assert text_fields
+    data = tmp_path / "data.yaml"
+    data.write_text("".join(f"{f.id}: {v}\n" for f, v in zip(text_fields, ["0017", "yes", "1:20", "2019-10"] * 9)),
+                    encoding="utf-8")
+    records = read_records(data, form)
+    assert not records.problems
+    values, errors = check_record(form, records.entries[0].data)
+    expected = dict(zip([f.id for f in text_fields], ["0017", "yes", "1:20", "2019-10"] * 9))
+    assert {k: values[k] for k in expected} == expected
+
+
+# --- item 4: special files -----------------------------------------------------------------------
+
+def test_a_symlink_to_a_device_is_refused_without_reading_it(tmp_path):
+    (tmp_path / "x.yaml").symlink_to("/dev/zero")
+    source, problems = parse_yaml(tmp_path / "x.yaml", tmp_path)
+    assert len(problems) == 1 and "项目之外" in problems[0].message
+    source, problems = parse_yaml(tmp_path / "x.yaml")  # even with no project to compare with: not a regular file
+    assert len(problems) == 1 and "不是普通文件" in problems[0].message
+
+
+def test_a_fifo_is_refused_at_once(tmp_path):
+    os.mkfifo(tmp_path / "x.yaml")
+    source, problems = parse_yaml(tmp_path / "x.yaml", tmp_path)
+    assert len(problems) == 1 and "不是普通文件" in problems[0].message
+
+
+def test_a_socket_and_a_folder_are_refused(tmp_path):
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(tmp_path / "s.yaml"))
+    try:
+        _, problems = parse_yaml(tmp_path / "s.yaml", tmp_path)
+        assert "不是普通文件" in problems[0].message
+    finally:
+        server.close()
+    (tmp_path / "d.yaml").mkdir()
+    _, problems = parse_yaml(tmp_path / "d.yaml", tmp_path)
+    assert "文件夹" in problems[0].message and "Is a directory" not in str(problems[0])
+
+
+def test_the_size_limit_counts_bytes_read(tmp_path, monkeypatch):
+    import handbook.load as load
+
+    monkeypatch.setattr(load, "MAX_FILE_BYTES", 1000)
+    path = tmp_path / "big.yaml"
+    path.write_text("title: " + "字" * 1000, encoding="utf-8")
+    _, problems = load.parse_yaml(path, tmp_path)
+    assert "文件过大" in problems[0].message
+
+
+def test_a_symlink_inside_the_project_is_followed(tmp_path):
+    (tmp_path / "real.yaml").write_text("a: 1\n", encoding="utf-8")
+    (tmp_path / "link.yaml").symlink_to(tmp_path / "real.yaml")
+    source, problems = parse_yaml(tmp_path / "link.yaml", tmp_path)
+    assert not problems and source.data == {"a": 1}
+
+
+def test_files_with_other_yaml_suffixes_are_named_in_a_warning(mini_project):
+    from handbook.sources import load_handbook
+
+    folder = mini_project / "regulations"
+    text = (folder / "beta.yaml").read_text(encoding="utf-8")
+    for name in ("x.yml", "X.YAML", "x.yaml.bak", "x.yaml~"):
+        (folder / name).write_text(text, encoding="utf-8")
+    handbook, problems = load_handbook(mini_project)
+    assert handbook is not None
+    warned = {p.path.rpartition("/")[2] for p in problems if p.severity == "warning" and "不会被读取" in p.message}
+    assert warned == {"x.yml", "X.YAML", "x.yaml.bak", "x.yaml~"}
