@@ -437,7 +437,8 @@ def test_a_batch_named_after_hostile_values_writes_only_inside_its_folder(tmp_pa
 
 # --- markup stays text -----------------------------------------------------------------------------------
 
-PAYLOAD = "<script>alert(1)</script><img src=x onerror=alert(2)> **粗** [链](http://example.com) {{ 7*7 }} {% raw %}|x"
+PAYLOAD = ("<script>alert(1)</script><img src=x onerror=alert(2)> **粗** [链](http://example.com) {{ 7*7 }} {% raw %}|x"
+           " {{ 7*191 }} {{ cycler.__init__.__globals__.os.popen(\"id\").read() }}")
 SHORT = "<b>粗</b>{{ 6*7 }}"  # for places that must stay short (titles, headings)
 TITLE_BREAKOUT = "</title><script>alert(3)</script>"  # the theme puts short titles into <title> and the navigation
 
@@ -521,6 +522,9 @@ def test_markup_in_yaml_is_text_on_every_page(hostile_site):
     assert f"议事范围{SHORT}" in alpha and f"测试{TITLE_BREAKOUT}{SHORT}" in alpha  # heading; navigation and <title>
     assert "其他<i>类</i>" in alpha
     assert "42" not in alpha and "49" not in alpha
+    for page in sorted(site.rglob("*.html")):
+        shown = page.read_text(encoding="utf-8")
+        assert "1337" not in shown and "uid=" not in shown and str(hostile_site) not in shown, page.name
     beta = Elements(site / "beta.html").shown
     assert PAYLOAD in beta and f"附则{SHORT}" in beta
     assert PAYLOAD in Elements(site / "changelog.html").shown
@@ -558,6 +562,7 @@ def test_markup_in_yaml_is_text_in_the_compendium_docx(hostile_site, tmp_path):
     shown = docx_text(path)
     assert PAYLOAD in shown and f"议事范围{SHORT}" in shown
     assert external_targets(path) == []
+    assert "1337" not in shown and "uid=" not in shown
 
 
 def test_markup_in_form_data_is_text_in_the_filled_docx(tmp_path):

@@ -144,3 +144,91 @@ def test_files_with_other_yaml_suffixes_are_named_in_a_warning(mini_project):
     assert handbook is not None
     warned = {p.path.rpartition("/")[2] for p in problems if p.severity == "warning" and "不会被读取" in p.message}
     assert warned == {"x.yml", "X.YAML", "x.yaml.bak", "x.yaml~"}
+
+
+# --- item 1: template injection ------------------------------------------------------------------
+
+def payloads(marker: Path) -> list[str]:
+    return ["{{ 7*191 }}", f"{{{{ cycler.__init__.__globals__.os.popen('touch {marker}').read() }}}}",
+            "{% for x in range(3) %}循环{% endfor %}", "{# 注释 #}", "{{", "{%tr endfor %}", "{'{'}"]
+
+
+def _strings(tree, here=()):
+    if isinstance(tree, str):
+        yield here
+    elif isinstance(tree, dict):
+        for key, value in tree.items():
+            yield from _strings(value, here + (key,))
+    elif isinstance(tree, list):
+        for i, value in enumerate(tree):
+            yield from _strings(value, here + (i,))
+
+
+def _set(tree, path, value):
+    for part in path[:-1]:
+        tree = tree[part]
+    tree[path[-1]] = value
+
+
+def _docx_texts(blob: bytes) -> str:
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(blob)) as archive:
+        return "".join(archive.read(name).decode("utf-8") for name in archive.namelist() if name.endswith(".xml"))
+
+
+@pytest.mark.parametrize("form_id", ["meeting-notice", "leave-approval", "lending-slip"])
+def test_jinja_in_every_form_field_is_printed_not_run(tmp_path, form_id):
+    """Every text of a form definition that the loader accepts a payload in: the regenerated template prints it."""
+    import copy
+
+    import yaml
+
+    from handbook.forms.data import check_record, example_record
+    from handbook.forms.definitions import load_form
+    from handbook.forms.render import Renderer, render_docxtpl
+    from handbook.forms.templates import write_template
+
+    marker = tmp_path / "pwned"
+    original = yaml.safe_load((ROOT / "forms" / f"{form_id}.yaml").read_text(encoding="utf-8"))
+    folder = tmp_path / "forms"
+    folder.mkdir()
+    path = folder / f"{form_id}.yaml"
+    tree = copy.deepcopy(original)
+    accepted = 0
+    for n, loc in enumerate(_strings(original)):
+        if loc[-1:] in (("id",), ("type",)) or loc == ("id",):
+            continue
+        trial = copy.deepcopy(tree)
+        payload = payloads(marker)[n % 7] + f"·{n}"
+        _set(trial, loc, payload)
+        path.write_text(yaml.safe_dump(trial, allow_unicode=True), encoding="utf-8")
+        loaded, problems = load_form(path, tmp_path)
+        if loaded is not None and not [p for p in problems if p.severity == "error"]:
+            tree, accepted = trial, accepted + 1
+    assert accepted >= 10, accepted
+    path.write_text(yaml.safe_dump(tree, allow_unicode=True), encoding="utf-8")
+    loaded, _ = load_form(path, tmp_path)
+    template = tmp_path / "t.docx"
+    write_template(loaded.form, template)
+    renderer = Renderer(loaded.form, template)
+    values, errors = check_record(loaded.form, example_record(loaded.form))
+    assert not errors
+    outputs = [renderer.render(None), renderer.render(values), render_docxtpl(loaded.form, template, values)]
+    for blob in outputs:
+        text = _docx_texts(blob)
+        assert "1337" not in text and "循环循环" not in text
+        assert str(ROOT) not in text and os.getcwd() not in text
+        assert "{{ 7*191 }}" in text.replace("&#x27;", "'")
+    assert not marker.exists(), "模板中的数据被当作代码执行了"
+
+
+def test_a_sandboxed_template_cannot_reach_python(tmp_path):
+    import jinja2
+
+    from handbook.forms.render import jinja_env
+
+    with pytest.raises(jinja2.exceptions.SecurityError):
+        jinja_env().from_string("{{ cycler.__init__.__globals__.os.popen('id').read() }}").render(
+            cycler=jinja2.utils.Cycler(1))
