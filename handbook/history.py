@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from . import model
 from .sources import Handbook
 
-CHANGELOG_PAGE = "changelog.md"
+from .site_names import CHANGELOG_PAGE  # noqa: F401  (defined with the other generated names)
 
 
 @dataclass(frozen=True)

@@ -84,6 +84,7 @@ def load_handbook(root: Path) -> tuple[Handbook | None, list[Problem]]:
     handbook.forms, form_problems = load_forms(root)
     problems += form_problems + reference_problems(handbook.forms, handbook.index)
     problems += _form_entries(pairs, {f.form.id for f in handbook.forms})
+    problems += _generated_name_collisions(pairs, [f.form.id for f in handbook.forms])
     problems += lint_sources(pairs, [comp_source], handbook.index)
     problems += ignored_yaml_files(root / "regulations", root) + ignored_yaml_files(root / "forms", root)
     if compendium is None or any(p.severity == "error" for p in problems):
@@ -96,3 +97,12 @@ def _form_entries(pairs: list[tuple[Source, structure.Structure]], form_ids: set
     return [source.problem(("form",), f"表格「{s.doc.form}」不存在（forms/ 中没有这个 id）",
                            hint="可用表格：" + "、".join(sorted(form_ids)))
             for source, s in pairs if isinstance(s.doc, model.FormEntryDocument) and s.doc.form not in form_ids]
+
+
+def _generated_name_collisions(pairs: list[tuple[Source, structure.Structure]], form_ids: list[str]) -> list[Problem]:
+    """A document id must not name a page, asset or download the build generates (form-<id>, changelog…)."""
+    from .site_names import collisions
+
+    return [source.problem(("id",), f"「{doc_id}」是网站保留名称（与网站自动生成的{what}同名，这个文件的页面会被覆盖），不能用作文件标识",
+                           hint="换一个文件标识（同时改文件名）")
+            for source, doc_id, what in collisions([(s.doc.id, src) for src, s in pairs], form_ids)]

@@ -13,11 +13,7 @@ from . import layout as lay
 from .model import FIELD_TYPE_NAMES, Form, FormColumn, FormField
 from .preview import preview_html
 
-DOWNLOAD_DIR = "downloads"
-
-
-def form_page_name(form_id: str) -> str:
-    return f"form-{form_id}.md"
+from ..site_names import DOWNLOAD_DIR, form_page_name  # noqa: F401  (the URLs are defined with the other generated names)
 
 
 def download_path(form_id: str) -> str:
