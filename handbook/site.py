@@ -21,8 +21,10 @@ import yaml
 from markupsafe import escape
 
 from .errors import HandbookError, Problem
+from .files import publishable
 from .guide import GUIDE_PAGE, guide_page
 from .history import CHANGELOG_PAGE, changelog_page
+from .lock import build_locks
 from .profile import Edition, edition_of, mkdocs_config, select, source_date_epoch
 from .flow import FlowDocument, backlinks
 from .forms.definitions import document_id
@@ -247,8 +249,37 @@ def run_mkdocs(config: Path, site_dir: Path, epoch: int) -> None:
         capture_output=True, text=True, env=env,
     )
     if result.returncode != 0:
-        output = (result.stderr + result.stdout).strip()
-        raise HandbookError([Problem(str(config), 1, 1, f"MkDocs 构建失败：\n{output}")])
+        raise HandbookError([mkdocs_problem((result.stderr + result.stdout).strip(), site_dir)])
+
+
+_ERRNO = re.compile(r"\[Errno (\d+)\] [^:\n]*(?:: '([^'\n]*)')?")
+_MKDOCS_MESSAGES = [
+    (re.compile(r"Doc file '([^']*)' contains a link '([^']*)', but the target (?:'[^']*' )?is not found"),
+     r"页面 \1 中的链接「\2」指向不存在的页面"),
+    (re.compile(r"Config value '([^']*)': (.*)"), r"MkDocs 配置项「\1」有误（原文：\2）"),
+]
+
+
+def mkdocs_problem(output: str, site_dir: Path) -> Problem:
+    """One Chinese message for a failed MkDocs run: the reason, never its traceback."""
+    import errno as errno_names
+
+    from .load import os_reason
+
+    found = _ERRNO.search(output)
+    if found:
+        error = OSError(int(found.group(1)), "")
+        where = found.group(2) or str(site_dir)
+        hint = "检查磁盘空间和输出目录的写入权限" if error.errno in (errno_names.ENOSPC, errno_names.EDQUOT,
+                                                                  errno_names.EACCES, errno_names.EPERM,
+                                                                  errno_names.EROFS) else None
+        return Problem(where, 1, 1, f"MkDocs 无法写入网站文件：{os_reason(error)}", hint=hint)
+    for pattern, chinese in _MKDOCS_MESSAGES:
+        match = pattern.search(output)
+        if match:
+            return Problem("build.py", 1, 1, f"MkDocs 构建失败：{match.expand(chinese)}")
+    lines = [line.strip() for line in output.splitlines() if line.strip() and not line.startswith((" ", "Traceback"))]
+    return Problem("build.py", 1, 1, "MkDocs 构建失败", hint=f"MkDocs 的原始输出：{lines[-1] if lines else '（无）'}")
 
 
 def load_or_raise(root: Path) -> tuple[Handbook, list[Problem]]:
@@ -268,10 +299,15 @@ def build_site(root: Path, out: Path, *, build_dir: Path | None = None, extra_st
     swap, e.g. writing downloads; a failure in any of them leaves `out` untouched.
     """
     out = out.resolve()
+    build_dir = build_dir or (root / "build" if profile == "internal" else root / "build" / profile)
+    with build_locks(root, build_dir, out):
+        return _build_site(root, out, build_dir, extra_steps, profile, pdf)
+
+
+def _build_site(root: Path, out: Path, build_dir: Path, extra_steps, profile: str, pdf: bool) -> Edition:
     recover(out)
     check_target(root, out, profile)
     handbook = select(load_or_raise(root)[0], profile)
-    build_dir = build_dir or (root / "build" if profile == "internal" else root / "build" / profile)
     if pdf and not pdf_available():
         raise HandbookError([Problem("build.py", 1, 1, "要生成 PDF 需要 LibreOffice，本机未安装",
                                      hint="Debian/Ubuntu：apt-get install libreoffice-writer-nogui fonts-noto-cjk "
@@ -284,10 +320,12 @@ def build_site(root: Path, out: Path, *, build_dir: Path | None = None, extra_st
     staging = out.parent / f".{out.name}.tmp-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     try:
+        staging.mkdir()  # here, so an output folder that cannot be written fails with our message
         run_mkdocs(generated.config, staging, source_date_epoch(handbook))
         for step in extra_steps:
             step(handbook, staging)
         (staging / EDITION_STAMP).write_text(profile + "\n", encoding="utf-8")
+        publishable(staging)
         replace_dir(staging, out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -261,3 +261,64 @@ def test_every_generated_top_level_name_is_reserved(handbook, tmp_path):
     pages = {Path(name).stem for name in generate_pages(handbook, ROOT)}
     taken = generated_names([f.form.id for f in handbook.forms])
     assert pages - own <= set(taken), pages - own - set(taken)
+
+
+# --- item 5: every failure a user can cause is one Chinese message and exit 1 ------------------
+
+def _no_traceback(text: str) -> None:
+    assert "Traceback" not in text and "Error:" not in text and "[Errno" not in text, text
+
+
+def test_build_folder_that_is_a_file_is_one_chinese_message(mini_project, monkeypatch, capsys):
+    from handbook import cli
+
+    monkeypatch.setattr(cli, "ROOT", mini_project)
+    (mini_project / "build").write_text("不是文件夹", encoding="utf-8")
+    assert cli.main(["--out", str(mini_project / "site")]) == 1
+    err = capsys.readouterr().err
+    _no_traceback(err)
+    assert "「build" in err and "构建失败" in err
+
+
+def test_an_output_folder_inside_a_file_is_one_chinese_message(mini_project, monkeypatch, capsys):
+    from handbook import cli
+
+    monkeypatch.setattr(cli, "ROOT", mini_project)
+    (mini_project / "plain").write_text("x", encoding="utf-8")
+    assert cli.main(["--out", str(mini_project / "plain" / "site")]) == 1
+    err = capsys.readouterr().err
+    _no_traceback(err)
+    assert "plain" in err and "构建失败" in err
+
+
+def test_a_full_disk_while_writing_the_sources_is_one_chinese_message(mini_project, monkeypatch, capsys):
+    import errno
+
+    from handbook import cli, site
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device", str(mini_project / "build" / "docs" / "alpha.md"))
+
+    monkeypatch.setattr(cli, "ROOT", mini_project)
+    monkeypatch.setattr(site, "write_tree", full)
+    assert cli.main(["--out", str(mini_project / "site")]) == 1
+    err = capsys.readouterr().err
+    _no_traceback(err)
+    assert "磁盘空间已满" in err and "build/docs/alpha.md" in err
+
+
+@pytest.mark.parametrize("output, expected", [
+    ("Traceback (most recent call last):\n  File \"x\", line 1\nOSError: [Errno 28] No space left on device: '/s/x.html'",
+     "磁盘空间已满"),
+    ("PermissionError: [Errno 13] Permission denied: '/s/.site.tmp-1/index.html'", "没有权限"),
+    ("OSError: [Errno 30] Read-only file system: '/s/x'", "只读"),
+    ("WARNING -  Doc file 'a.md' contains a link 'b.md', but the target is not found among documentation files.\n"
+     "Aborted with 1 warnings in strict mode!", "指向不存在的页面"),
+    ("Traceback (most recent call last):\n  File \"x\"\nTypeError: unsupported thing", "MkDocs 构建失败"),
+])
+def test_mkdocs_failures_are_translated(output, expected):
+    from handbook.site import mkdocs_problem
+
+    problem = mkdocs_problem(output, Path("/s/site"))
+    assert expected in problem.message
+    assert "Traceback" not in str(problem) and "Errno" not in str(problem) and "Permission denied" not in str(problem)
