@@ -322,3 +322,43 @@ def test_mkdocs_failures_are_translated(output, expected):
     problem = mkdocs_problem(output, Path("/s/site"))
     assert expected in problem.message
     assert "Traceback" not in str(problem) and "Errno" not in str(problem) and "Permission denied" not in str(problem)
+
+
+# --- items 6 and 8: concurrent builds, file modes under any umask --------------------------------
+
+BUILD = "import sys; from pathlib import Path; from handbook.site import build_site; build_site(Path(sys.argv[1]), Path(sys.argv[1]) / 'site')"
+
+
+@pytest.fixture(scope="module")
+def concurrent_builds(tmp_path_factory, project_copy):
+    """Three builds of one project started 0.2 s apart on an empty build/, all under umask 077."""
+    import subprocess
+    import sys
+    import time
+
+    project = project_copy(tmp_path_factory.mktemp("concurrent") / "p", ROOT / "tests" / "fixtures" / "mini" / "regulations")
+    runs = []
+    for _ in range(3):
+        runs.append(subprocess.Popen([sys.executable, "-c", BUILD, str(project)], cwd=ROOT, stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, text=True, preexec_fn=lambda: os.umask(0o077)))
+        time.sleep(0.2)
+    results = [(run.wait(timeout=600), *run.communicate()) for run in runs]
+    return project, results
+
+
+def test_concurrent_builds_wait_for_each_other_and_all_succeed(concurrent_builds):
+    project, results = concurrent_builds
+    for code, out, err in results:
+        assert code == 0, err
+        assert "Traceback" not in err
+    assert any("另一个构建正在使用" in err for _, _, err in results)
+    assert (project / "site" / "alpha.html").is_file()
+    assert not [p for p in project.iterdir() if p.name.startswith(".site.")], "构建留下了临时目录"
+
+
+def test_site_files_are_world_readable_whatever_the_umask(concurrent_builds):
+    project, _ = concurrent_builds
+    site = project / "site"
+    modes = {oct(p.stat().st_mode & 0o777) for p in site.rglob("*") if p.is_file()}
+    folders = {oct(p.stat().st_mode & 0o777) for p in [site, *site.rglob("*")] if p.is_dir()}
+    assert modes == {"0o644"} and folders == {"0o755"}, (modes, folders)
