@@ -362,3 +362,70 @@ def test_site_files_are_world_readable_whatever_the_umask(concurrent_builds):
     modes = {oct(p.stat().st_mode & 0o777) for p in site.rglob("*") if p.is_file()}
     folders = {oct(p.stat().st_mode & 0o777) for p in [site, *site.rglob("*")] if p.is_dir()}
     assert modes == {"0o644"} and folders == {"0o755"}, (modes, folders)
+
+
+@pytest.mark.parametrize("host, port, expected", [
+    ("127.0.0.1", 99999, "端口 99999 无效"),
+    ("127.0.0.1", 0, "端口 0 无效"),
+    ("256.1.1.1", 8000, "监听地址「256.1.1.1」无效"),
+    ("10.255.255.254", 8000, "不是本机的地址"),
+])
+def test_serve_refuses_a_bad_address_with_its_own_hint(mini_project, capsys, host, port, expected):
+    from handbook.serve import serve
+
+    assert serve(mini_project, host, port) == 1
+    captured = capsys.readouterr()
+    assert expected in captured.err and "占用" not in captured.err
+    assert "预览地址" not in captured.out + captured.err
+    _no_traceback(captured.err)
+
+
+def test_serve_on_a_port_in_use_says_so_before_starting(mini_project, capsys):
+    from handbook.serve import serve
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert serve(mini_project, "127.0.0.1", port) == 1
+    captured = capsys.readouterr()
+    assert f"端口 {port} 已被占用" in captured.err and f"--port {port + 1}" in captured.err
+    assert "预览地址" not in captured.out + captured.err
+
+
+def test_serve_answers_bad_paths_and_its_server_dies_with_it(mini_project):
+    import signal
+    import time
+    import urllib.error
+    import urllib.request
+
+    from handbook.preview_probe import Preview, wait_for
+
+    with Preview(mini_project) as preview:
+        wait_for(preview.url("alpha.html"), lambda page: "本规则适用于测试会议" in page, 120)
+        codes = {}
+        for path in ("index.html%00.png", "%00", "a%01b.html", "..%2f..%2fetc%2fpasswd", "x" * 300 + ".html"):
+            try:
+                with urllib.request.urlopen(preview.url(path), timeout=10) as response:
+                    codes[path] = response.status
+            except urllib.error.HTTPError as error:
+                codes[path] = error.code
+        assert codes["index.html%00.png"] == 400 and codes["%00"] == 400 and codes["a%01b.html"] == 400
+        assert codes["..%2f..%2fetc%2fpasswd"] == 404 and codes["x" * 300 + ".html"] == 404
+        deadline = time.monotonic() + 10
+        while "预览地址" not in preview.output() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        output = preview.output()
+        assert "Traceback" not in output and "500" not in output, output
+        assert output.count("预览地址") == 1
+        os.kill(preview.process.pid, signal.SIGKILL)  # serve only, not its process group
+        preview.process.wait(timeout=10)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", preview.port), timeout=1).close()
+            except OSError:
+                break
+            time.sleep(0.2)
+        else:
+            pytest.fail("serve 被 kill -9 后，MkDocs 子进程仍在监听")
