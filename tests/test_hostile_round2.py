@@ -69,7 +69,6 @@ def test_explicit_tags_are_refused_at_their_position(tmp_path, tagged):
 
 
 def test_fill_data_keeps_leading_zeros_and_yes_as_typed(tmp_path):
-    from handbook.forms.cli import ROOT as FORMS_ROOT  # noqa: F401  (the real project's forms)
     from handbook.forms.data import check_record
     from handbook.forms.definitions import load_forms_or_raise
     from handbook.forms.records import read_records
@@ -399,7 +398,7 @@ def test_serve_answers_bad_paths_and_its_server_dies_with_it(mini_project):
     import urllib.error
     import urllib.request
 
-    from handbook.preview_probe import Preview, wait_for
+    from support.preview_probe import Preview, wait_for
 
     with Preview(mini_project) as preview:
         wait_for(preview.url("alpha.html"), lambda page: "本规则适用于测试会议" in page, 120)
