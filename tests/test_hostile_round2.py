@@ -428,3 +428,21 @@ def test_serve_answers_bad_paths_and_its_server_dies_with_it(mini_project):
             time.sleep(0.2)
         else:
             pytest.fail("serve 被 kill -9 后，MkDocs 子进程仍在监听")
+
+
+# --- item 7: the public edition cites internal documents without their titles ----------------
+
+def test_a_public_forms_required_by_names_internal_flows_neutrally(handbook):
+    from handbook.forms.page import form_page_markdown
+    from handbook.profile import select
+
+    public = select(handbook, "public")
+    form = next(f.form for f in handbook.forms if f.form.id == "meeting-notice")
+    flows = [s.doc for s in handbook.structures if s.doc.id in ("teleconference-flow", "secretary-topic-meeting-flow")]
+    assert len(flows) == 2 and all(doc.id in public.withheld for doc in flows)
+    page = form_page_markdown(form, public.index)
+    assert page.count("〔内部文件〕") == 2
+    for doc in flows:
+        assert doc.title not in page and (doc.short_title or doc.title) not in page and doc.id not in page
+    internal = form_page_markdown(form, select(handbook, "internal").index)
+    assert all(doc.title in internal for doc in flows)  # the same page in the internal edition names them
