@@ -387,6 +387,10 @@ def _message(kind: str, ctx: dict, error: dict) -> str:
         return str(ctx.get("error", error["msg"]))
     if kind in ("string_type",):
         return f"应为文字，实际是「{_show(value)}」"
+    if kind == "finite_number":
+        return f"应为有限的数值，实际是「{_show(value)}」"
+    if kind in ("float_type", "float_parsing"):
+        return f"应为数值，实际是「{_show(value)}」"
     if kind in ("int_type", "int_parsing", "int_from_float"):
         return f"应为整数，实际是「{_show(value)}」"
     if kind in ("bool_type", "bool_parsing"):

@@ -7,6 +7,7 @@ from these classes; descriptions are written for editors, in Chinese.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from typing import Annotated, Any, Literal, Union, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
@@ -239,6 +240,15 @@ class Compendium(Strict):
     note: str | None = Field(None, description="首页显示的说明")
     categories: list[Category] = Field(min_length=1, description="类别，按手册和汇编中的顺序列出")
     corrections: list[Correction] = Field(default_factory=list, description="封面及适用于全部文件的勘误（如提取时全角标点变为半角）")
+
+    @field_validator("title", "edition")
+    @classmethod
+    def _no_format_characters(cls, value: str) -> str:
+        # they name the download file: U+202E would disguise its extension (…‮xcod.exe)
+        hidden = [c for c in value if unicodedata.category(c) == "Cf"]
+        if hidden:
+            raise ValueError(f"含有看不见的格式字符（U+{ord(hidden[0]):04X}），它会出现在下载文件名中；请删除")
+        return value
 
 
 COMPENDIUM = TypeAdapter(Compendium)

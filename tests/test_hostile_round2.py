@@ -446,3 +446,73 @@ def test_a_public_forms_required_by_names_internal_flows_neutrally(handbook):
         assert doc.title not in page and (doc.short_title or doc.title) not in page and doc.id not in page
     internal = form_page_markdown(form, select(handbook, "internal").index)
     assert all(doc.title in internal for doc in flows)  # the same page in the internal edition names them
+
+
+# --- item 8: smaller things ----------------------------------------------------------------------
+
+def test_library_english_is_translated(tmp_path):
+    from handbook.forms.records import read_records
+    from handbook.forms.definitions import load_forms_or_raise
+
+    form = next(f.form for f in load_forms_or_raise(ROOT) if f.form.id == "lending-slip")
+    shown = []
+    folder = tmp_path / "data.yaml"
+    folder.mkdir()  # a folder where the data file should be
+    shown += read_records(folder, form).problems
+    huge = tmp_path / "huge.csv"
+    huge.write_text("unit\n\"" + "x" * 200_000 + "\"\n", encoding="utf-8")
+    shown += read_records(huge, form).problems
+    for problem in shown:
+        assert "Is a directory" not in problem.message and "field limit" not in problem.message
+    assert "文件夹" in shown[0].message and "过长" in shown[1].message
+
+    path = tmp_path / "alpha.yaml"
+    path.write_text(RULES.format(title="规则", short="规则", article="x", text="y").replace("seq: 1", "seq: 1e999")
+                    + "source_page: .inf\n", encoding="utf-8")
+    source, problems = parse_yaml(path, tmp_path)
+    _, problems = validate(source, model.DOCUMENT)
+    assert problems and not [p for p in problems if "Input should" in p.message or "finite" in p.message]
+
+
+def test_impossible_date_is_a_chinese_error_at_its_place(tmp_path):
+    path = tmp_path / "alpha.yaml"
+    path.write_text(RULES.format(title="规则", short="规则", article="x", text="y")
+                    + "history:\n  - date: 2019-02-30\n    change: 修订。\n", encoding="utf-8")
+    source, problems = parse_yaml(path, tmp_path)
+    assert not problems
+    _, problems = validate(source, model.DOCUMENT)
+    assert [(p.line, p.column) for p in problems] == [(14, 11)]
+    assert "2019-02-30" in problems[0].message and "不是有效日期" in problems[0].message
+    assert "out of range" not in problems[0].message
+
+
+def test_an_unterminated_csv_quote_is_a_csv_error(tmp_path):
+    from handbook.forms.definitions import load_forms_or_raise
+    from handbook.forms.example import example_csv
+    from handbook.forms.records import read_records
+
+    form = next(f.form for f in load_forms_or_raise(ROOT) if f.form.id == "lending-slip")
+    lines = example_csv(form).splitlines()
+    broken = tmp_path / "broken.csv"
+    broken.write_text("\n".join([lines[0], '"' + lines[1], lines[1]]) + "\n", encoding="utf-8")
+    records = read_records(broken, form)
+    messages = [p.message for p in records.problems]
+    assert messages and all("CSV 格式错误" in m and "引号没有闭合" in m for m in messages), messages
+    assert not [m for m in messages if "必填" in m]
+
+
+def test_file_names_from_data_drop_bidi_and_format_characters():
+    from handbook.forms.output import file_name
+
+    name = file_name("{n:04d}-{unit}", 4, {"unit": "会议\u202egnp.exe"})
+    assert name == "0004-会议gnp.exe.docx"
+    assert file_name("{unit}", 1, {"unit": "a\u200bb\u2066c\u2069\ufeff"}) == "abc.docx"
+
+
+def test_a_compendium_title_with_a_bidi_override_is_refused(tmp_path):
+    path = tmp_path / "compendium.yaml"
+    path.write_text("title: \"汇编\\u202excod.exe\"\nedition: '2019'\nissuer: 办公室\ncategories:\n  - name: 其他\n",
+                    encoding="utf-8")
+    source, problems = parse_yaml(path, tmp_path)
+    _, problems = validate(source, model.COMPENDIUM)
+    assert [(p.line, p.column) for p in problems] == [(1, 8)] and "U+202E" in problems[0].message
