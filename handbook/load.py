@@ -157,7 +157,12 @@ def read_text_file(path: Path, root: Path | None = None, limit: int | None = Non
     st_size of /dev/zero or of a growing file says nothing.
     """
     if root is not None and path.is_symlink():
-        target = path.resolve()
+        try:
+            target = path.resolve(strict=True)
+        except FileNotFoundError:
+            raise UnreadableFile("这是指向不存在文件的符号链接") from None
+        except (OSError, RuntimeError):
+            raise UnreadableFile("这是循环的符号链接（指向自己）") from None
         if not target.is_relative_to(root.resolve()):
             raise UnreadableFile("这是指向项目之外的符号链接，不予读取", "把文件本身复制到项目中")
     limit = MAX_FILE_BYTES if limit is None else limit
