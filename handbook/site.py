@@ -300,6 +300,7 @@ def build_site(root: Path, out: Path, *, build_dir: Path | None = None, extra_st
     """
     out = out.resolve()
     build_dir = build_dir or (root / "build" if profile == "internal" else root / "build" / profile)
+    check_target(root, out, profile)  # a refused build leaves no trace, not even its lock files
     with build_locks(root, build_dir, out):
         return _build_site(root, out, build_dir, extra_steps, profile, pdf)
 
