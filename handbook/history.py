@@ -6,10 +6,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from . import model
+from . import model, urls
 from .sources import Handbook
 
-from .site_names import CHANGELOG_PAGE  # noqa: F401  (defined with the other generated names)
+CHANGELOG_PAGE = urls.CHANGELOG
 
 
 @dataclass(frozen=True)

@@ -7,20 +7,21 @@ from these classes; descriptions are written for editors, in Chinese.
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from typing import Annotated, Any, Literal, Union, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
 
 from .numbering import STYLES
 from .ref_syntax import REF
-from .site_names import FIXED_NAMES
 
 KEY_PATTERN = r"^[a-z][a-z0-9-]{0,63}$"
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
 # Ids become directory names in the site; these are taken by the site itself.
-WINDOWS_DEVICES = frozenset({"con", "nul", "prn", "aux"} | {f"{d}{n}" for d in ("com", "lpt") for n in range(10)})
-RESERVED_IDS = frozenset(FIXED_NAMES) | WINDOWS_DEVICES  # Windows device names, even with .html
+RESERVED_IDS = frozenset(
+    {"index", "assets", "search", "downloads", "forms", "flows", "changelog", "sitemap", "404",
+     "stylesheets", "javascripts", "con", "nul", "prn", "aux"}
+    | {f"{device}{n}" for device in ("com", "lpt") for n in range(10)}  # Windows device names, even with .html
+)
 Style = Literal[STYLES]  # type: ignore[valid-type]
 Status = Literal["现行", "试行", "废止", "待录入"]
 
@@ -30,10 +31,8 @@ Text = Annotated[str, Field(min_length=1, description="正文文字。可用 [[�
 
 def not_reserved(value: str, what: str) -> str:
     """An id that becomes a file or folder name of the site must not be one the site or the system uses."""
-    if value in FIXED_NAMES:
-        raise ValueError(f"「{value}」是网站保留名称（与网站自动生成的{FIXED_NAMES[value]}同名），不能用作{what}")
     if value in RESERVED_IDS:
-        raise ValueError(f"「{value}」是保留名称（Windows 的设备名），不能用作{what}")
+        raise ValueError(f"「{value}」是网站保留名称，不能用作{what}")
     return value
 
 
@@ -240,15 +239,6 @@ class Compendium(Strict):
     note: str | None = Field(None, description="首页显示的说明")
     categories: list[Category] = Field(min_length=1, description="类别，按手册和汇编中的顺序列出")
     corrections: list[Correction] = Field(default_factory=list, description="封面及适用于全部文件的勘误（如提取时全角标点变为半角）")
-
-    @field_validator("title", "edition")
-    @classmethod
-    def _no_format_characters(cls, value: str) -> str:
-        # they name the download file: U+202E would disguise its extension (…‮xcod.exe)
-        hidden = [c for c in value if unicodedata.category(c) == "Cf"]
-        if hidden:
-            raise ValueError(f"含有看不见的格式字符（U+{ord(hidden[0]):04X}），它会出现在下载文件名中；请删除")
-        return value
 
 
 COMPENDIUM = TypeAdapter(Compendium)

@@ -41,7 +41,7 @@ from handbook.model import COMPENDIUM, DOCUMENT, KINDS, Compendium
 from handbook.refs import Index
 from handbook.render.compendium import build_compendium, compendium_filename
 from handbook.render.pages import PageContext, render_body
-from handbook.site import build_site
+from handbook.pipeline import build_site
 from handbook.sources import load_handbook
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -789,7 +789,7 @@ def test_jinja_in_a_form_definition_is_never_evaluated(tmp_path_factory, case):
                                          "editor-guide", "form-", "form-x", "forms", "flows", "sitemap", "search"]),
                         st.from_regex(r"(form-)?[a-z][a-z0-9-]{0,12}", fullmatch=True)))
 def test_an_id_naming_a_generated_page_is_an_error_at_the_id(fuzz_project, doc_id):
-    from handbook.site_names import generated_names
+    from handbook import urls
 
     path = fuzz_project / "regulations" / f"{doc_id}.yaml"
     if path.exists():
@@ -800,7 +800,8 @@ def test_an_id_naming_a_generated_page_is_an_error_at_the_id(fuzz_project, doc_i
             handbook, problems = load_handbook(fuzz_project)
     finally:
         path.unlink()
-    collides = doc_id in generated_names([p.stem for p in (fuzz_project / "forms").glob("*.yaml")])
+    taken = urls.generated_names([], [p.stem for p in (fuzz_project / "forms").glob("*.yaml")], [])
+    collides = urls.document(doc_id) in taken or doc_id in taken
     at_id = [p for p in problems if p.path == f"regulations/{doc_id}.yaml" and p.severity == "error"
              and "保留名称" in p.message]
     assert bool(at_id) == collides, (doc_id, problems)
