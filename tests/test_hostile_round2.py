@@ -245,10 +245,10 @@ def test_a_document_named_like_a_generated_page_is_an_error_at_its_id(tmp_path, 
     (project / "regulations" / f"{doc_id}.yaml").write_text(beta, encoding="utf-8")
     handbook, problems = load_handbook(project)
     assert handbook is None
-    errors = [p for p in problems if p.severity == "error" and "同名" in p.message]
+    errors = [p for p in problems if p.severity == "error" and "保留名称" in p.message]
     assert len(errors) == 1, problems
     assert errors[0].path == f"regulations/{doc_id}.yaml" and (errors[0].line, errors[0].column) == (1, 5)
-    assert doc_id in errors[0].message and "同名" in errors[0].message
+    assert doc_id in errors[0].message
 
 
 def test_the_static_reserved_ids_cover_every_fixed_generated_name():
