@@ -13,6 +13,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
     "foundations": (
         "", "forms", "render",  # the packages themselves
         "errors", "files", "paths", "dates", "numbering", "ref_syntax", "model", "forms.model", "urls", "text", "zipfiles", "layers",
+        "lock",
     ),
     # YAML in, one checked edition out: sources → structures → index → problems
     "loading": (
