@@ -12,7 +12,7 @@ import threading
 import time
 from pathlib import Path
 
-from . import editor_commands
+from . import decide, editor_commands
 from .errors import HandbookError, Problem
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,6 +68,7 @@ def build_parser() -> Parser:
     bench = commands.add_parser("bench", help="性能测试，结果写入 docs/benchmarks.md（选项见 python3 build.py bench --help）")
     bench.add_argument("bench_args", nargs=argparse.REMAINDER, help="传给 benchmarks/run.py 的参数")
     editor_commands.add_commands(commands)
+    decide.add_command(commands)
     return parser
 
 
@@ -179,6 +180,7 @@ COMMANDS = {
     "test": command_test,
     "fill": command_fill,
     "bench": command_bench,
+    "decide": lambda args: decide.command(args, ROOT, print_problems),
     **{name: (lambda args, name=name: editor_commands.run(name, args, ROOT, print_problems))
        for name in editor_commands.COMMANDS},
 }
