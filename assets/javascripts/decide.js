@@ -271,6 +271,10 @@
     var amountRow = form.querySelector("[data-decide-amount]");
     amountRow.hidden = !(matter && matter.threshold !== null);
     if (amountRow.hidden) delete question.amount;
+    // a change event when focus leaves a field re-asks the same question: keep the answer (and a link being clicked)
+    var asked = JSON.stringify(question);
+    if (out.getAttribute("data-asked") === asked) return;
+    out.setAttribute("data-asked", asked);
     var result = evaluate(rules, question);
     out.textContent = "";
     if (result.errors) {
