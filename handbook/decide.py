@@ -33,8 +33,6 @@ from .refs import Index, _cite, plain_text
 from .structure import Element, Structure
 
 CASES_FILE = Path("decisions") / "cases.yaml"
-PAGE = "decide.md"
-PAGE_TITLE = "议事决策自查"
 QUESTIONS = ("convene", "refer", "pass")
 QUESTION_NAMES = {"convene": "能否召开", "refer": "是否须提交室务会", "pass": "是否通过"}
 # What each verdict is called under each question (also in decide.js and in the cases file)
@@ -492,82 +490,3 @@ def find(items: list[dict[str, Any]], name: str, what: str) -> dict[str, Any]:
         return matches[0]
     choices = "、".join(i["name"] for i in items)
     raise LookupError(f"没有{what}「{name}」" + ("（不止一个相符）" if matches else "") + f"；可选：{choices}")
-
-
-# ---------------------------------------------------------------- command line
-
-def add_command(commands) -> None:
-    """`python3 build.py decide …` (registered in handbook/cli.py)."""
-    parser = commands.add_parser("decide", help="议事决策自查：能否召开、是否须提交室务会、是否通过，并列出依据")
-    parser.add_argument("--body", required=True, help="会议：室务会 或 主任办公会议")
-    parser.add_argument("--matter", required=True, help="事项，如 干部任免、重大问题决策、一次性购置（可写名称的一部分）")
-    parser.add_argument("--amount", help="金额（万元），按金额判断的事项须填写")
-    parser.add_argument("--expected", required=True, help="应到会成员人数")
-    parser.add_argument("--present", required=True, help="实到成员人数")
-    parser.add_argument("--withdrawn", default="0", help="回避人数（实到成员中回避的人数）")
-    parser.add_argument("--for", dest="ayes", default="0", help="同意票数")
-    parser.add_argument("--against", default="0", help="不同意票数")
-    parser.add_argument("--abstain", default="0", help="缓议票数")
-
-
-def handbook_rules(root: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
-    from .sources import load_handbook
-
-    handbook, problems = load_handbook(root)
-    if handbook is None:
-        return None, problems
-    return rules_data(handbook.structures, handbook.index), problems
-
-
-def command(args, root: Path, print_problems) -> int:
-    import sys
-
-    rules, problems = handbook_rules(root)
-    if rules is None:
-        print_problems(problems)
-        return 1
-    try:
-        body = find(rules["bodies"], args.body.removesuffix("会议") if args.body.endswith("室务会会议") else args.body, "会议")
-        matter = find(rules["matters"], args.matter, "事项")
-    except LookupError as error:
-        print(f"错误：{error}", file=sys.stderr)
-        return 2
-    question = {"body": body["id"], "matter": matter["id"], "amount": args.amount, "expected": args.expected,
-                "present": args.present, "withdrawn": args.withdrawn, "for": args.ayes, "against": args.against,
-                "abstain": args.abstain}
-    result = evaluate(rules, question)
-    if "errors" in result:
-        print(answer_text(rules, result), file=sys.stderr)
-        return 2
-    print(f"{body['name']} · {matter['name']}")
-    print(answer_text(rules, result))
-    return 0
-
-
-# ---------------------------------------------------------------- the page
-
-def page_markdown(handbook, env) -> str | None:
-    """The Markdown of the 「议事决策自查」 page, or None when the edition holds no decision rules."""
-    import json
-
-    rules = rules_data(handbook.structures, handbook.index)
-    if not rules["bodies"] or not rules["matters"]:
-        return None
-    bodies = {b["id"]: b for b in rules["bodies"]}
-    matters = {m["id"]: m for m in rules["matters"]}
-    cases = [c for c in load_cases(handbook.root) if c.get("body") in bodies and c.get("matter") in matters]
-    groups: dict[str, list[dict[str, Any]]] = {}
-    for matter in rules["matters"]:
-        groups.setdefault(matter["group"] or "其他", []).append(matter)
-
-    def script_json(data) -> str:  # inside <script>: no "</script>" can close it early
-        return json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
-
-    return env.get_template("decide.md.j2").render(
-        rules=rules, groups=groups, bodies=bodies, matters=matters, cases=cases,
-        rules_json=script_json(rules), cases_json=script_json(cases), questions=QUESTION_NAMES)
-
-
-def has_page(handbook) -> bool:
-    rules = rules_data(handbook.structures, handbook.index)
-    return bool(rules["bodies"] and rules["matters"])

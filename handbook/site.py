@@ -20,7 +20,7 @@ from pathlib import Path
 import yaml
 from markupsafe import escape
 
-from . import decide
+from . import decide_page
 from .errors import HandbookError, Problem
 from .guide import GUIDE_PAGE, guide_page
 from .history import CHANGELOG_PAGE, changelog_page
@@ -61,9 +61,9 @@ def generate_pages(handbook: Handbook, root: Path, extras: PageExtras | None = N
         pages[form_page_name(loaded.form.id)] = form_page_markdown(loaded.form, handbook.index)
     pages[CHANGELOG_PAGE] = changelog_page(handbook, renderer.env)
     pages[GUIDE_PAGE] = guide_page(renderer.env)
-    decide_page = decide.page_markdown(handbook, renderer.env)
+    decide_page = decide_page.page_markdown(handbook, renderer.env)
     if decide_page is not None:
-        pages[decide.PAGE] = decide_page
+        pages[decide_page.PAGE] = decide_page
     return pages
 
 
@@ -185,8 +185,8 @@ def navigation(handbook: Handbook) -> list:
         nav.append({"附图": [{nav_label(nav_title(s.doc)): f"{s.doc.id}.md"} for s in extra]})
     if handbook.forms:
         nav.append({"表格": [{nav_label(f.form.display_title): form_page_name(f.form.id)} for f in handbook.forms]})
-    if decide.has_page(handbook):
-        nav.append({decide.PAGE_TITLE: decide.PAGE})
+    if decide_page.has_page(handbook):
+        nav.append({decide_page.PAGE_TITLE: decide_page.PAGE})
     nav += [{"更新日志": CHANGELOG_PAGE}, {"编辑指南": GUIDE_PAGE}]
     return nav
 

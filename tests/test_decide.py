@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from handbook import cli, decide
+from handbook import cli, decide, decide_cli
 from handbook.sources import load_handbook
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -217,7 +217,7 @@ def test_bad_input_is_refused_in_chinese(rules):
 @pytest.fixture
 def cli_rules(monkeypatch, handbook):
     rules = decide.rules_data(handbook.structures, handbook.index)
-    monkeypatch.setattr(decide, "handbook_rules", functools.partial(lambda *_: (rules, [])))
+    monkeypatch.setattr(decide_cli, "handbook_rules", functools.partial(lambda *_: (rules, [])))
     return rules
 
 
