@@ -61,9 +61,9 @@ def generate_pages(handbook: Handbook, root: Path, extras: PageExtras | None = N
         pages[form_page_name(loaded.form.id)] = form_page_markdown(loaded.form, handbook.index)
     pages[CHANGELOG_PAGE] = changelog_page(handbook, renderer.env)
     pages[GUIDE_PAGE] = guide_page(renderer.env)
-    decide_page = decide_page.page_markdown(handbook, renderer.env)
-    if decide_page is not None:
-        pages[decide_page.PAGE] = decide_page
+    checker = decide_page.page_markdown(handbook, renderer.env)
+    if checker is not None:
+        pages[decide_page.PAGE] = checker
     return pages
 
 
