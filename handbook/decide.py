@@ -200,7 +200,9 @@ def rules_data(structures: list[Structure], index: Index) -> dict[str, Any]:
             entry["amount_undefined"] = entry["amount_undefined"] or m.amount_undefined
             entry["unsure_quorum"] += [q for q in m.unsure_quorum if q not in entry["unsure_quorum"]]
             entry["cites"].append(cite(structure, m))
-    return {"bodies": bodies, "matters": list(matters.values()), "notes": notes,
+    # an edition that leaves out the document naming a matter cannot ask about it
+    complete = [m for m in matters.values() if m["name"] is not None and m["reserved"] is not None]
+    return {"bodies": bodies, "matters": complete, "notes": notes,
             "reserved_by": reserved_by, "cites": cites}
 
 

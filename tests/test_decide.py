@@ -254,3 +254,41 @@ def test_the_command_line_refuses_unknown_matters_and_bad_numbers(cli_rules, cap
     assert "没有事项「不存在」" in capsys.readouterr().err
     assert cli.main(["decide", "--body", "室务会", "--matter", "干部任免", "--expected", "9", "--present", "五"]) == 2
     assert "错误：实到人数须为整数" in capsys.readouterr().err
+
+
+def test_an_edition_without_the_room_rules_asks_only_what_it_can(handbook):
+    structures = [s for s in handbook.structures if s.doc.id != "shiwuhui-rules"]
+    rules = decide.rules_data(structures, handbook.index)
+    assert [b["name"] for b in rules["bodies"]] == ["主任办公会议"]
+    assert all(m["name"] and m["reserved"] is not None for m in rules["matters"])
+    assert "cadre" not in {m["id"] for m in rules["matters"]}  # named only in the left-out document
+    result = decide.evaluate(rules, {"body": "zhuren-meeting-rules", "matter": "section-chief-review",
+                                     "expected": 5, "present": 3})
+    assert [a["word"] for a in result["answers"]] == ["规则未明确", "须提交室务会", "不表决"]
+
+
+def test_the_site_has_the_page_in_its_menu_and_the_cases_without_script(built_site):
+    from html.parser import HTMLParser
+
+    class Links(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.hrefs, self.rows, self.scripts = [], 0, []
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            if tag == "a":
+                self.hrefs.append(attrs.get("href"))
+            if tag == "tr" and "data-case" in attrs:
+                self.rows += 1
+            if tag == "script":
+                self.scripts.append(attrs.get("src") or attrs.get("id"))
+
+    home, page = Links(), Links()
+    home.feed((built_site / "index.html").read_text(encoding="utf-8"))
+    page.feed((built_site / "decide.html").read_text(encoding="utf-8"))
+    assert "decide.html" in home.hrefs
+    assert page.rows == len(decide.load_cases(ROOT)) >= 30
+    assert {"decide-rules", "decide-cases", "assets/javascripts/decide.js"} <= set(page.scripts)
+    assert (built_site / "assets" / "javascripts" / "decide.js").is_file()
+    assert "shiwuhui-rules.html#members" in page.hrefs  # the reading notes link the article on who the members are
