@@ -26,7 +26,7 @@ from typing import Any
 
 import yaml
 
-from . import model
+from . import model, urls
 from .errors import Problem
 from .load import Source
 from .refs import Index, _cite, plain_text
@@ -163,7 +163,7 @@ def rules_data(structures: list[Structure], index: Index) -> dict[str, Any]:
         element = structure.keyed()[fact.article]
         cite_id = f"c{len(cites) + 1}"
         cites[cite_id] = {"doc": doc.display_title, "label": _cite(element), "quote": fact.quote,
-                          "href": index.page_of(doc.id).removesuffix(".md") + ".html#" + element.id}
+                          "href": urls.document(doc.id, element.id)}
         return cite_id
 
     for structure in structures:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from . import urls
 from .decide import QUESTION_NAMES, load_cases, rules_data
 
-PAGE = "decide.md"
+PAGE = urls.DECIDE
 PAGE_TITLE = "议事决策自查"
 
 

@@ -18,7 +18,7 @@ KEY_PATTERN = r"^[a-z][a-z0-9-]{0,63}$"
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
 # Ids become directory names in the site; these are taken by the site itself.
 RESERVED_IDS = frozenset(
-    {"index", "assets", "search", "downloads", "forms", "flows", "changelog", "sitemap", "404",
+    {"index", "assets", "search", "downloads", "forms", "flows", "changelog", "decide", "sitemap", "404",
      "stylesheets", "javascripts", "con", "nul", "prn", "aux"}
     | {f"{device}{n}" for device in ("com", "lpt") for n in range(10)}  # Windows device names, even with .html
 )
