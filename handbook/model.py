@@ -19,7 +19,7 @@ KEY_PATTERN = r"^[a-z][a-z0-9-]{0,63}$"
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
 # Ids become directory names in the site; these are taken by the site itself.
 RESERVED_IDS = frozenset(
-    {"index", "assets", "search", "downloads", "forms", "flows", "changelog", "sitemap", "404",
+    {"index", "assets", "search", "downloads", "forms", "flows", "changelog", "decide", "sitemap", "404",
      "stylesheets", "javascripts"}
     | WINDOWS_DEVICE_NAMES  # even with .html
 )
@@ -152,6 +152,66 @@ class HistoryEntry(Strict):
     change: str = Field(min_length=1, description="修订内容")
 
 
+SHARES = {"1/2": "半数", "2/3": "三分之二"}
+Share = Literal[tuple(SHARES)]  # type: ignore[valid-type]
+Bound = Literal["以上", "超过"]
+
+
+class Cited(Strict):
+    """议事决策规则的出处：所依据的条（或项）及条文原话。"""
+
+    article: Key = Field(description="所依据的条（或项）的键，须在本文件中用 key: 定义，如 quorum")
+    quote: str = Field(min_length=1, description="条文原话，一字不差（引用写作显示的文字）；check 核对该条仍含这句话，条文改了而规则没改会报错")
+
+
+class Quorum(Cited):
+    """到会人数要求：应到会成员中有多少到会方能召开。"""
+
+    id: Key = Field(description="本要求的标识，如 general、cadre")
+    matters: list[Key] = Field(default_factory=list, description="只适用于这些事项（事项的 id）；不填则适用于每次会议")
+    share: Share = Field(description="比例：1/2（半数）或 2/3（三分之二）；原话中须有对应的字样")
+    bound: Bound = Field(description="以上（含本数）或 超过（不含本数）；原话中须有这两个字")
+
+
+class Passing(Cited):
+    """表决通过的条件：赞成票占应到会成员的比例。"""
+
+    share: Share = Field(description="比例：1/2（半数）或 2/3（三分之二）；原话中须有对应的字样")
+    bound: Bound = Field(description="以上（含本数）或 超过（不含本数）；原话中须有这两个字")
+
+
+class DecisionNote(Cited):
+    """随答案列出的相关规定，如回避、列席、逐个表决。"""
+
+    topic: str = Field(min_length=1, description="简短标题，如 回避、列席")
+    matters: list[Key] = Field(default_factory=list, description="只在这些事项下列出（事项的 id）；不填则总是列出")
+
+
+class Matter(Cited):
+    """一类议事事项：是否须提交室务会、适用的到会要求、金额标准。同一事项可在几个文件中各自引用条文。"""
+
+    id: Key = Field(description="事项标识，如 cadre；几个文件写同一 id 即同一事项")
+    name: str | None = Field(None, description="事项名称，如 干部任免（同一事项只需在一处写）")
+    group: str | None = Field(None, description="所属大类，如 重要项目安排")
+    reserved: bool | None = Field(None, description="true：须提交室务会决定；false：不须提交室务会")
+    unsure_quorum: list[Key] = Field(default_factory=list, description="条文不能确定是否适用于本事项的到会要求（Quorum 的 id）；结论因此不同时，答案说明规则未明确")
+    threshold: int | None = Field(None, ge=1, description="金额标准（万元，达到即须提交）；原话中须有「N万元及以上」")
+    amount_undefined: bool = Field(False, description="true：条文未规定本类事项的金额标准")
+
+
+class Decisions(Strict):
+    """议事决策规则：由条文得出、可以计算的规定，「议事决策自查」页和 decide 命令按它作答。"""
+
+    meeting: str | None = Field(None, description="本文件规定的会议的名称，如 室务会会议")
+    quorum: list[Quorum] = Field(default_factory=list, description="到会人数要求")
+    passing: Passing | None = Field(None, description="表决通过的条件")
+    no_decisions: Cited | None = Field(None, description="本会议不作决策的规定")
+    reserved_by: Cited | None = Field(None, description="规定所列事项须经室务会决策的条文（随「是否须提交室务会」引用）")
+    attendance: Cited | None = Field(None, description="参会人员的规定（未规定到会人数时作答引用）")
+    notes: list[DecisionNote] = Field(default_factory=list, description="随答案列出的相关规定")
+    matters: list[Matter] = Field(default_factory=list, description="议事事项")
+
+
 class DocumentBase(Strict):
     id: str = Field(pattern=ID_PATTERN, description="文件标识：小写字母、数字、连字符，用于网址，如 shiwuhui-rules")
     title: str = Field(min_length=1, description="文件全称")
@@ -172,6 +232,7 @@ class DocumentBase(Strict):
     history: list[HistoryEntry] = Field(default_factory=list, description="修订记录")
     preamble: list[Text] = Field(default_factory=list, description="正文前的段落（如制定目的）")
     closing: list[Text] = Field(default_factory=list, description="正文后的段落")
+    decisions: Decisions | None = Field(None, description="议事决策规则（可计算的到会、表决、事项范围规定，每条注明出处）")
 
     @field_validator("id")
     @classmethod

@@ -77,6 +77,7 @@ class Block:
     bookmark: str | None = None
     page_break: bool = False
     breaks: tuple[int, ...] = ()  # span indexes that start a new line (balanced titles)
+    keep_next: bool = False  # on the same page as the next paragraph
 
     @property
     def text(self) -> str:
@@ -584,6 +585,7 @@ def _order_style_children(node: etree._Element) -> None:
 def paragraph(block: Block, bookmark_id: int | None = None) -> etree._Element:
     spacing = {"before": block.before, "after": block.after}
     properties = el("w:pPr", None, el("w:pStyle", {"val": block.style}),
+                    el("w:keepNext") if block.keep_next else None,
                     el("w:pageBreakBefore") if block.page_break else None,
                     el("w:spacing", spacing) if any(v is not None for v in spacing.values()) else None)
     node = el("w:p", None, properties)
@@ -753,6 +755,8 @@ def _entry(n: int, structure: Structure, index: Index | None, edition: str, flow
     content: list[Content] = [*head, *before, *text]
     if replacement is not None:
         content.append(replacement)
+    if after and isinstance(content[-1], Block):  # a closing note never stands alone on a page
+        content[-1] = replace(content[-1], keep_next=True)
     return Entry(doc, bookmark, content + after)
 
 
