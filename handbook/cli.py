@@ -11,7 +11,7 @@ import threading
 import time
 from pathlib import Path
 
-from . import editor_commands
+from . import decide_cli, editor_commands
 from .cli_parser import Parser
 from .errors import HandbookError, Problem
 from .paths import ROOT
@@ -34,6 +34,7 @@ def build_parser() -> Parser:
     bench = commands.add_parser("bench", help="性能测试，结果写入 benchmarks/RESULTS.md（选项见 python3 build.py bench --help）")
     bench.add_argument("bench_args", nargs=argparse.REMAINDER, help="传给 benchmarks/run.py 的参数")
     editor_commands.add_commands(commands)
+    decide_cli.add_command(commands)
     return parser
 
 
@@ -158,6 +159,7 @@ COMMANDS = {
     "test": command_test,
     "fill": command_fill,
     "bench": command_bench,
+    "decide": lambda args: decide_cli.command(args, ROOT, print_problems),
     **{name: (lambda args, name=name: editor_commands.run(name, args, ROOT, print_problems))
        for name in editor_commands.COMMANDS},
 }

@@ -7,6 +7,8 @@ import tempfile
 from pathlib import Path
 
 FILE_MODE = 0o644
+# Names Windows keeps for devices, whatever the extension: never a file or folder name we write
+WINDOWS_DEVICE_NAMES = frozenset({"con", "prn", "aux", "nul"} | {f"{d}{n}" for d in ("com", "lpt") for n in range(10)})
 
 
 def write_atomic(path: Path, data: bytes) -> None:

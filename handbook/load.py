@@ -18,6 +18,7 @@ import yaml
 from pydantic import TypeAdapter, ValidationError
 
 from .errors import Problem, display_path
+from .text import shorten
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 40
@@ -411,7 +412,9 @@ def _message(kind: str, ctx: dict, error: dict) -> str:
     if kind == "union_tag_invalid":
         return f"kind「{_show(ctx.get('tag'))}」不是允许的文件类型，应为：{ctx.get('expected_tags', '')}"
     if kind == "union_tag_not_found":
-        return "缺少必填字段「kind」（文件类型：rules / outline / duties / pending / flow / form）"
+        from .model import KINDS
+
+        return f"缺少必填字段「kind」（文件类型：{' / '.join(KINDS)}）"
     if kind == "string_pattern_mismatch":
         return f"「{_show(value)}」格式不对：只能用小写字母、数字和连字符，且以字母或数字开头"
     if kind == "string_too_short":
@@ -425,8 +428,7 @@ def _message(kind: str, ctx: dict, error: dict) -> str:
 
 
 def _show(value: Any) -> str:
-    text = str(value)
-    return text if len(text) <= 40 else text[:40] + "…"
+    return shorten(value)
 
 
 def _known_fields(source: Source, parent: Path_) -> list[str]:

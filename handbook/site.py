@@ -19,7 +19,7 @@ import yaml
 from markupsafe import escape
 
 from .errors import HandbookError, Problem
-from . import urls
+from . import decide_page, urls
 from .profile import edition_of, mkdocs_config
 from .render.pages import nav_title
 from .sources import Handbook
@@ -50,6 +50,8 @@ def navigation(handbook: Handbook) -> list:
         nav.append({"附图": [{nav_label(nav_title(s.doc)): urls.document_page(s.doc.id)} for s in extra]})
     if handbook.forms:
         nav.append({"表格": [{nav_label(f.form.display_title): urls.form_page(f.form.id)} for f in handbook.forms]})
+    if decide_page.has_page(handbook):
+        nav.append({decide_page.PAGE_TITLE: decide_page.PAGE})
     nav += [{"更新日志": urls.CHANGELOG}, {"编辑指南": urls.GUIDE}]
     return nav
 

@@ -72,6 +72,7 @@ def load_handbook(root: Path) -> tuple[Handbook | None, list[Problem]]:
     from .forms.definitions import load_forms, reference_problems
     from .validate import check_documents, check_handbook
     from .lint import lint_sources
+    from .decide import decision_problems
 
     comp_source, compendium, problems = load_compendium(root)
     loaded, doc_problems = load_documents(root)
@@ -87,6 +88,7 @@ def load_handbook(root: Path) -> tuple[Handbook | None, list[Problem]]:
     problems += _generated_name_collisions(pairs, [f.form.id for f in handbook.forms], compendium)
     problems += lint_sources(pairs, [comp_source], handbook.index)
     problems += ignored_yaml_files(root / "regulations", root) + ignored_yaml_files(root / "forms", root)
+    problems += decision_problems(pairs, handbook.index)
     if compendium is None or any(p.severity == "error" for p in problems):
         return None, problems
     return handbook, problems

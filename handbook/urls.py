@@ -16,6 +16,7 @@ from . import model
 HOME = "index.md"
 CHANGELOG = "changelog.md"
 GUIDE = "editor_guide.md"
+DECIDE = "decide.md"  # 议事决策自查
 DOWNLOADS = "downloads"
 EXPORT = "handbook.json"  # the whole handbook as data, for other systems
 # Names the site (MkDocs and the theme) writes itself, besides the pages it is given

@@ -13,7 +13,7 @@ from typing import Any, Callable
 import jinja2
 
 from ..errors import HandbookError, Problem, display_path
-from ..files import write_atomic
+from ..files import WINDOWS_DEVICE_NAMES, write_atomic
 from ..paths import ROOT
 from .data import check_record
 from .definitions import LoadedForm, load_forms_or_raise
@@ -96,8 +96,7 @@ def file_name(pattern: str, number: int, values: dict[str, Any]) -> str:
 
     name = _UNSAFE_NAME.sub("_", without_format_characters(_PATTERN_SLOT.sub(slot, pattern))).strip(" .")
     name = re.sub(r"\s+", " ", name)[:MAX_NAME_CHARS].strip(" .") or str(number)
-    if name.upper().split(".")[0] in {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)),
-                                      *(f"LPT{i}" for i in range(10))}:
+    if name.lower().split(".")[0] in WINDOWS_DEVICE_NAMES:
         name = f"_{name}"
     return name + ".docx"
 
