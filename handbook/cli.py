@@ -87,12 +87,25 @@ def command_build(args) -> int:
     except KeyboardInterrupt:
         print(f"\n构建已中断，{out} 保持不变。", file=sys.stderr)
         return 130
+    except OSError as error:  # a folder not writable, a disk full, build/ a file …
+        print(f"错误：{os_failure(error)}", file=sys.stderr)
+        print(f"构建失败，{out} 保持不变。", file=sys.stderr)
+        return 1
     seconds = time.perf_counter() - started
     withheld = f"，未收入内部文件 {len(edition.withheld)} 个" if edition.public else ""
     print(f"构建完成（{PROFILE_NAMES[args.profile]}）：{len(edition.structures)} 个文件{withheld} → {out}（{seconds:.1f} 秒）")
     if edition.public and not edition.structures:
         print("提示：还没有文件标为 visibility: public，公开版中没有任何制度。", file=sys.stderr)
     return 0
+
+
+def os_failure(error: OSError) -> str:
+    """What went wrong with a file or folder, in Chinese, naming it relative to the project when inside."""
+    from .errors import display_path
+    from .load import os_reason
+
+    where = f"「{display_path(Path(error.filename), ROOT)}」" if error.filename else ""
+    return f"无法写入或读取{where}：{os_reason(error)}"
 
 
 @contextlib.contextmanager

@@ -12,7 +12,8 @@ LAYERS: dict[str, tuple[str, ...]] = {
     # what everything stands on: the schema, errors as data, files and dates; no reading, no rendering
     "foundations": (
         "", "forms", "render",  # the packages themselves
-        "errors", "files", "paths", "dates", "numbering", "ref_syntax", "model", "forms.model", "urls", "layers",
+        "errors", "files", "paths", "dates", "numbering", "ref_syntax", "model", "forms.model", "urls", "text", "zipfiles", "layers",
+        "lock",
     ),
     # YAML in, one checked edition out: sources → structures → index → problems
     "loading": (
@@ -24,7 +25,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "render.pages", "render.plain", "render.compendium", "render.flowcharts", "render.pdf",
         "render.ooxml", "render.gbt9704", "d2", "guide", "history", "diff",
         "forms.layout", "forms.controls", "forms.preview", "forms.page", "forms.render", "forms.templates",
-        "forms.package", "forms.example", "forms.output", "decide_page",
+        "forms.example", "forms.output", "decide_page",
     ),
     # the outputs as plug-ins (outputs/base.py is the interface, outputs/__init__.py the order)
     "outputs": (

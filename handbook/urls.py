@@ -9,6 +9,7 @@ spells out ".html", "form-" or "downloads/".
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from . import model
 
@@ -73,6 +74,8 @@ def compendium_download(compendium: model.Compendium, suffix: str = ".docx") -> 
 
 
 def _safe_name(text: str) -> str:
+    # invisible format characters (Unicode Cf, e.g. U+202E) could disguise the extension: dropped
+    text = "".join(c for c in text if unicodedata.category(c) != "Cf")
     return re.sub(r'[\\/:*?"<>|\s\x00-\x1f\x7f]+', "_", text).strip("._") or "compendium"
 
 
