@@ -9,6 +9,7 @@ from typing import TextIO
 
 from ..errors import HandbookError, Problem
 from .example import example_csv, example_yaml
+from .render import BLANK, HANDWRITTEN
 from .output import ROOT, BatchResult, UnknownForm, check_pattern, fill_batch, fill_one, find_form
 
 USAGE_EXAMPLES = """示例：
@@ -16,7 +17,8 @@ USAGE_EXAMPLES = """示例：
   python3 build.py fill meeting-notice --example-csv > 通知.csv     输出 CSV 表头和一行示例
   python3 build.py fill meeting-notice --data 通知.yaml -o 通知.docx  生成一份
   python3 build.py fill meeting-notice --data 通知.csv --out-dir 输出  每条记录生成一份
-  python3 build.py fill meeting-notice --blank -o 空白.docx           生成空白表
+  python3 build.py fill meeting-notice --blank -o 空白.docx           生成空白表（在 Word/WPS 中填写）
+  python3 build.py fill meeting-notice --blank-print -o 空白.docx     生成空白表（打印后手写）
 """
 
 
@@ -30,7 +32,8 @@ def build_parser():
     what.add_argument("--example", action="store_true", help="输出该表完整的示例数据（YAML）")
     what.add_argument("--example-csv", action="store_true", help="输出该表的 CSV 表头和一行示例")
     what.add_argument("--data", type=Path, metavar="数据文件", help="记录文件：.yaml（一条或多条）或 .csv（每行一条）")
-    what.add_argument("--blank", action="store_true", help="生成空白表（与 -o 同用）")
+    what.add_argument("--blank", action="store_true", help="生成空白表，带 Word 内容控件，在 Word/WPS 中填写（与 -o 同用）")
+    what.add_argument("--blank-print", action="store_true", help="生成空白表，栏目留空、无控件，打印后手写（与 -o 同用）")
     target = parser.add_mutually_exclusive_group()
     target.add_argument("-o", "--output", type=Path, metavar="输出.docx", help="只生成一份，写到这个文件")
     target.add_argument("--out-dir", type=Path, metavar="目录", help="每条记录生成一份，写到这个目录")
@@ -58,8 +61,9 @@ def main(argv: list[str]) -> int:
 
 
 def _run(parser, args, form) -> int:
-    if not (args.example or args.example_csv or args.data or args.blank):
-        parser.error("请给出 --example、--example-csv、--data 或 --blank 之一")
+    blank = args.blank or args.blank_print
+    if not (args.example or args.example_csv or args.data or blank):
+        parser.error("请给出 --example、--example-csv、--data、--blank 或 --blank-print 之一")
     if args.example or args.example_csv:
         if args.output or args.out_dir:
             parser.error("--example 直接输出到屏幕，不能与 -o、--out-dir 同用（可用 > 文件名 保存）")
@@ -70,15 +74,16 @@ def _run(parser, args, form) -> int:
     if args.output is not None:
         if args.name:
             parser.error("--name 只用于 --out-dir 批量生成")
-        problems = fill_one(ROOT, form, None if args.blank else args.data, args.output)
+        problems = fill_one(ROOT, form, None if blank else args.data, args.output,
+                            HANDWRITTEN if args.blank_print else BLANK)
         if problems:
             _print_problems(problems)
             print(f"有错误，未生成 {args.output}。", file=sys.stderr)
             return 1
         print(f"已生成 {args.output}")
         return 0
-    if args.blank:
-        parser.error("--blank 请与 -o 同用")
+    if blank:
+        parser.error("--blank、--blank-print 请与 -o 同用")
     reason = check_pattern(form, args.name or form.file_name)
     if reason:
         parser.error(reason)

@@ -32,6 +32,10 @@ _CHECKED = re.compile(r'<w14:checked w14:val="[^"]*"/>')
 _DATE = re.compile(r"<w:date(?: [^>]*?)?(/?)>")
 _RUN_START = re.compile(r"(<w:r(?: [^>]*)?>)(<w:rPr>)?")
 _PLACEHOLDER_STYLE = '<w:rStyle w:val="PlaceholderText"/>'
+_PLACEHOLDER_COLOR = '<w:color w:val="808080"/>'
+_RUN_PROPS = re.compile(r"<w:rPr>.*?</w:rPr>")
+_COLOR_AT = re.compile(r"<w:(?:spacing|w|kern|position|sz|szCs|highlight|u|effect|bdr|shd|fitText|vertAlign|rtl|cs|em"
+                       r"|lang|eastAsianLayout|specVanish|oMath)[ />]|</w:rPr>")  # w:color's place in w:rPr
 _CN_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
 
 
@@ -83,10 +87,31 @@ def _sync_control(inner: str, number: int, placeholders: dict[str, str]) -> str:
 
 def _restyle_runs(runs: str, shown: bool) -> str:
     if _PLACEHOLDER_STYLE in runs:
-        runs = runs.replace(_PLACEHOLDER_STYLE, "").replace("<w:rPr></w:rPr>", "").replace("<w:rPr/>", "")
+        runs = runs.replace(_PLACEHOLDER_STYLE, "").replace(_PLACEHOLDER_COLOR, "")
+        runs = runs.replace("<w:rPr></w:rPr>", "").replace("<w:rPr/>", "")
     if not shown:
         return runs
-    return _RUN_START.sub(lambda m: f"{m.group(1)}<w:rPr>{_PLACEHOLDER_STYLE}" + ("" if m.group(2) else "</w:rPr>"), runs)
+    runs = _RUN_START.sub(lambda m: f"{m.group(1)}<w:rPr>{_PLACEHOLDER_STYLE}" + ("" if m.group(2) else "</w:rPr>"), runs)
+    # the grey is also given directly: LibreOffice ignores the character style in plain-text controls
+    return _RUN_PROPS.sub(_grey, runs)
+
+
+def _grey(match: re.Match) -> str:
+    props = match.group(0)
+    at = _COLOR_AT.search(props, len("<w:rPr>")).start()
+    return props[:at] + _PLACEHOLDER_COLOR + props[at:]
+
+
+def unwrap(xml: str) -> str:
+    """The document XML with every content control replaced by its content (the blank to write by hand)."""
+    pieces = xml.split(_OPEN)
+    out = [pieces[0]]
+    for piece in pieces[1:]:
+        end = piece.find(_CLOSE)
+        inner = piece[:end]
+        start, stop = inner.find(_CONTENT_START), inner.rfind(_CONTENT_END)
+        out.append(inner[start + len(_CONTENT_START):stop] + piece[end + len(_CLOSE):])
+    return "".join(out)
 
 
 def _date_element(self_closing: str, text: str | None) -> str:

@@ -17,7 +17,7 @@ from .data import check_record
 from .definitions import LoadedForm, load_forms_or_raise
 from .model import Form
 from .records import problem_for, read_records
-from .render import Renderer, display
+from .render import BLANK, HANDWRITTEN, Renderer, display
 from .templates import template_path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -56,15 +56,28 @@ def renderer_for(root: Path, form: Form) -> Renderer:
     return renderer
 
 
+def blank_file_name(form_id: str, blank: str = BLANK) -> str:
+    """The download's name: <form-id>.docx to fill in Word/WPS, <form-id>-print.docx to write by hand."""
+    return f"{form_id}.docx" if blank == BLANK else f"{form_id}-print.docx"
+
+
 def write_blank_forms(out_dir: Path, root: Path = ROOT, forms: list[LoadedForm] | None = None) -> list[Path]:
-    """The blank DOCX of `forms` (default: every form in root/forms) as out_dir/<form-id>.docx."""
+    """Both blanks of `forms` (default: every form in root/forms): out_dir/<form-id>.docx with content
+    controls and out_dir/<form-id>-print.docx with empty cells (the one the printed compendium embeds)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for loaded in load_forms_or_raise(root) if forms is None else forms:
-        path = out_dir / f"{loaded.form.id}.docx"
-        write_atomic(path, renderer_for(root, loaded.form).render(None))
-        written.append(path)
+        renderer = renderer_for(root, loaded.form)
+        for blank in (BLANK, HANDWRITTEN):
+            path = out_dir / blank_file_name(loaded.form.id, blank)
+            write_atomic(path, renderer.render(None, blank))
+            written.append(path)
     return written
+
+
+def handwritten_blank(form: Form, root: Path = ROOT) -> bytes:
+    """The blank to print and write by hand: the form's cells empty, no content controls, no placeholder."""
+    return renderer_for(root, form).render(None, HANDWRITTEN)
 
 
 def check_pattern(form: Form, pattern: str) -> str | None:
@@ -149,8 +162,8 @@ def _unique(name: str, used: set[str]) -> str:
     return candidate
 
 
-def fill_one(root: Path, form: Form, data: Path | None, out: Path) -> list[Problem]:
-    """One DOCX from a file holding exactly one record (or the blank form when data is None)."""
+def fill_one(root: Path, form: Form, data: Path | None, out: Path, blank: str = BLANK) -> list[Problem]:
+    """One DOCX from a file holding exactly one record (or the blank form `blank` when data is None)."""
     renderer = renderer_for(root, form)
     if data is None:
         values = None
@@ -166,6 +179,6 @@ def fill_one(root: Path, form: Form, data: Path | None, out: Path) -> list[Probl
         if errors:
             return [problem_for(data, entry, e, form, False) for e in errors]
     out.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(out, renderer.render(values))
+    write_atomic(out, renderer.render(values, blank))
     return []
 

@@ -165,9 +165,8 @@ def _control_type(c: lay.Control) -> etree._Element | None:
         return el("w14:checkbox", None, el("w14:checked", {"w14:val": 0}),
                   el("w14:checkedState", {"w14:val": "2612", "w14:font": SYMBOL_FONT}),
                   el("w14:uncheckedState", {"w14:val": "2610", "w14:font": SYMBOL_FONT}))
-    if c.kind == "richtext":
-        return None
-    return el("w:text", {"multiLine": 1})
+    # text too is a rich-text control: LibreOffice shows a plain-text control's placeholder black, as if filled in
+    return None
 
 
 def _styles(size: int) -> list[etree._Element]:
