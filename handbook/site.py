@@ -26,7 +26,8 @@ from .history import CHANGELOG_PAGE, changelog_page
 from .profile import Edition, edition_of, mkdocs_config, select, source_date_epoch
 from .flow import FlowDocument, backlinks
 from .forms.definitions import document_id
-from .forms.output import write_blank_forms
+from .forms.output import blank_file_name, write_blank_forms
+from .forms.render import HANDWRITTEN
 from .forms.page import form_links, form_page_markdown, form_page_name
 from .forms.preview import preview_css
 from .render.compendium import build_compendium, compendium_filename
@@ -125,7 +126,8 @@ def make_downloads(handbook: Handbook, root: Path, build_dir: Path, rendered: di
     folder = build_dir / "downloads"
     shutil.rmtree(folder, ignore_errors=True)
     blanks = write_blank_forms(folder / "forms", root, handbook.forms)  # the edition's forms, already selected
-    by_document = {document_id(f.form): folder / "forms" / f"{f.form.id}.docx" for f in handbook.forms}
+    # the compendium prints the blank to write by hand: empty cells, no placeholder
+    by_document = {document_id(f.form): folder / "forms" / blank_file_name(f.form.id, HANDWRITTEN) for f in handbook.forms}
 
     def write_compendium(toc_pages=None) -> Path:
         return build_compendium(

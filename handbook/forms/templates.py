@@ -87,8 +87,8 @@ class _Writer:
 
     def paragraph(self, p: lay.Paragraph, keep_next: bool = False) -> etree._Element:
         border = el("w:pBdr", None, el("w:top", {"val": "dashed", "sz": 6, "space": 4, "color": "auto"}))
-        spacing = {"before": 240 if p.style == "cut" else 0,
-                   "after": {"title": 240, "subtitle": 120, "note": 120}.get(p.style, 0), "line": 240, "lineRule": "auto"}
+        spacing = {"before": 120 if p.style == "cut" else 0,
+                   "after": {"title": 200, "subtitle": 60, "note": 60}.get(p.style, 0), "line": 240, "lineRule": "auto"}
         properties = el("w:pPr", None,
                         el("w:keepNext") if keep_next or p.style in ("cut", "subtitle", "note") else None,
                         border if p.style == "cut" else None,
