@@ -425,6 +425,19 @@ def _valid_header(field: FormField, rest: list[str]) -> bool:
     return not rest
 
 
+def column_kind(form: Form, header: str) -> str:
+    """The type of the value under a (valid) CSV or Excel header: text, number, date, time, checkbox, …"""
+    parts = header.split(".")
+    field = form.field(parts[0])
+    if field.type == "table":
+        return next(c.type for c in field.columns or [] if c.id == parts[-1])
+    if field.type == "daterange":
+        return {"start": "date", "end": "date", "days": "number"}.get(parts[-1], "text") if len(parts) > 1 else "text"
+    if field.type == "signature":
+        return "date" if parts[-1] == "date" else "text"
+    return field.type
+
+
 def csv_headers(form: Form, table_rows: int = 3) -> list[str]:
     """The CSV header of a form: one column per value, table rows numbered from 1."""
     headers = []

@@ -62,12 +62,16 @@ def _dump(data: dict[str, Any]) -> str:
     return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, default_flow_style=False, width=1000)
 
 
-def example_csv(form: Form) -> str:
-    """A CSV with the form's header and the example as its one row (tables get as many numbered columns as rows)."""
+def example_row(form: Form) -> tuple[list[str], dict[str, str]]:
+    """The CSV/Excel header of the form and the example as one row of text (tables: as many numbered columns as rows)."""
     record = example_record(form)
     rows = max([len(record.get(f.id) or []) for f in form.fields if f.type == "table"] + [1])
-    headers = csv_headers(form, rows)
-    flat = _flatten(record)
+    return csv_headers(form, rows), _flatten(record)
+
+
+def example_csv(form: Form) -> str:
+    """A CSV with the form's header and the example as its one row."""
+    headers, flat = example_row(form)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(headers)

@@ -118,7 +118,7 @@ class BatchResult:
 
 
 def fill_batch(root: Path, form: Form, data: Path, out_dir: Path, pattern: str | None = None,
-               progress: Callable[[int, int], None] | None = None) -> BatchResult:
+               progress: Callable[[int, int], None] | None = None, sheet: str | None = None) -> BatchResult:
     """One DOCX per record in data; bad records are reported and skipped, the others written.
 
     One process: on this machine a second one made batches slower, not faster (the
@@ -127,7 +127,7 @@ def fill_batch(root: Path, form: Form, data: Path, out_dir: Path, pattern: str |
     started = time.perf_counter()
     pattern = pattern or form.file_name
     result = BatchResult()
-    records = read_records(data, form)
+    records = read_records(data, form, sheet)
     result.problems += records.problems
     result.bad_records += records.rejected
     result.total = len(records.entries) + records.rejected
@@ -162,13 +162,14 @@ def _unique(name: str, used: set[str]) -> str:
     return candidate
 
 
-def fill_one(root: Path, form: Form, data: Path | None, out: Path, blank: str = BLANK) -> list[Problem]:
+def fill_one(root: Path, form: Form, data: Path | None, out: Path, blank: str = BLANK,
+             sheet: str | None = None) -> list[Problem]:
     """One DOCX from a file holding exactly one record (or the blank form `blank` when data is None)."""
     renderer = renderer_for(root, form)
     if data is None:
         values = None
     else:
-        records = read_records(data, form)
+        records = read_records(data, form, sheet)
         if records.problems:
             return records.problems
         if len(records.entries) != 1:
