@@ -28,7 +28,8 @@ from .flow import FlowDocument, backlinks
 from .forms.definitions import document_id
 from .forms.output import blank_file_name, write_blank_forms
 from .forms.render import HANDWRITTEN
-from .forms.page import form_links, form_page_markdown, form_page_name
+from .forms.browser import browser_files
+from .forms.page import form_links, form_page_markdown, form_page_name, forms_guide_markdown
 from .forms.preview import preview_css
 from .render.compendium import build_compendium, compendium_filename
 from .render.pdf import PdfError, available as pdf_available, compendium_pdf
@@ -60,7 +61,8 @@ def generate_pages(handbook: Handbook, root: Path, extras: PageExtras | None = N
     for loaded in handbook.forms:
         pages[form_page_name(loaded.form.id)] = form_page_markdown(loaded.form, handbook.index)
     pages[CHANGELOG_PAGE] = changelog_page(handbook, renderer.env)
-    pages[GUIDE_PAGE] = guide_page(renderer.env)
+    pages[GUIDE_PAGE] = guide_page(renderer.env) + (
+        "\n" + forms_guide_markdown([f.form for f in handbook.forms]) if handbook.forms else "")
     return pages
 
 
@@ -154,6 +156,7 @@ def generate(handbook: Handbook, root: Path, build_dir: Path, *, downloads: bool
     """Everything MkDocs is given: pages, assets, flowcharts and (unless previewing) downloads."""
     files: dict = asset_files(root)
     files["assets/stylesheets/forms-preview.css"] = preview_css()
+    files.update(browser_files(handbook.forms, root))  # the form pages' fill-in form
     flow_files, rendered = flowchart_files(handbook, build_dir)
     files.update(flow_files)
     extras = PageExtras(
