@@ -6,9 +6,8 @@
 (function () {
   "use strict";
 
-  var W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
-  var W14 = "http://schemas.microsoft.com/office/word/2010/wordml";
-  var XML_NS = "http://www.w3.org/XML/1998/namespace";
+  // WordprocessingML namespaces, taken from the blank's own root element (prefixes w and w14)
+  var W = null, W14 = null;
 
   // ---- checks (a port of data.check_record, on the data it hands over) ----------------------
 
@@ -378,7 +377,7 @@
       line.split("\t").forEach(function (piece, j) {
         if (j) run.appendChild(document.createElementNS(W, "w:tab"));
         var t = document.createElementNS(W, "w:t");
-        t.setAttributeNS(XML_NS, "xml:space", "preserve");
+        t.setAttributeNS(document.documentElement.lookupNamespaceURI("xml"), "xml:space", "preserve");
         t.textContent = piece;
         run.appendChild(t);
       });
@@ -387,6 +386,8 @@
 
   function fillDocument(xml, spec, values) {
     var document = new DOMParser().parseFromString(xml, "application/xml");
+    W = document.documentElement.lookupNamespaceURI("w");
+    W14 = document.documentElement.lookupNamespaceURI("w14");
     repeatRows(document, spec, values);
     var texts = controlTexts(spec, values), used = {};
     Array.prototype.forEach.call(document.getElementsByTagNameNS(W, "sdt"), function (sdt, i) {
