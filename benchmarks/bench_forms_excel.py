@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/bench_forms_excel.py [--records 1000] [--runs 3] [--no-write]
 
 The two batches alternate (CSV, Excel, CSV, Excel, …) so both see the same load; the
-medians go into the section “Excel 批量填写” of docs/benchmarks.md.
+medians go into the section “Excel 批量填写” of benchmarks/RESULTS.md.
 Goal (issue 14): Excel fills at least as fast per record as CSV, reading included.
 """
 
@@ -57,10 +57,10 @@ def time_read(path: Path) -> float:
 
 
 def main(argv: list[str]) -> int:
-    parser = argument_parser("benchmarks/bench_forms_excel.py", "Excel 与 CSV 批量填写的每份用时对比，结果写入 docs/benchmarks.md")
+    parser = argument_parser("benchmarks/bench_forms_excel.py", "Excel 与 CSV 批量填写的每份用时对比，结果写入 benchmarks/RESULTS.md")
     parser.add_argument("--records", type=int, default=1000, help="份数（默认 1000）")
     parser.add_argument("--runs", type=int, default=3, help="每种重复次数（默认 3，取中位数）")
-    parser.add_argument("--no-write", action="store_true", help="只打印结果，不写 docs/benchmarks.md")
+    parser.add_argument("--no-write", action="store_true", help="只打印结果，不写 benchmarks/RESULTS.md")
     args = parser.parse_args(argv)
     load = f"{os.getloadavg()[0]:.2f}" if hasattr(os, "getloadavg") else "未知"
     with tempfile.TemporaryDirectory() as work:
@@ -96,7 +96,7 @@ def main(argv: list[str]) -> int:
     print(body)
     if not args.no_write:
         write_section(HEADING, body)
-        print("已写入 docs/benchmarks.md")
+        print("已写入 benchmarks/RESULTS.md")
     return 0
 
 

@@ -7,10 +7,12 @@ import time
 from pathlib import Path
 from typing import TextIO
 
+from ..cli_parser import Parser
 from ..errors import HandbookError, Problem
+from ..paths import ROOT
 from .example import example_csv, example_yaml
+from .output import BatchResult, UnknownForm, check_pattern, fill_batch, fill_one, find_form
 from .render import BLANK, HANDWRITTEN
-from .output import ROOT, BatchResult, UnknownForm, check_pattern, fill_batch, fill_one, find_form
 
 USAGE_EXAMPLES = """示例：
   python3 build.py fill meeting-notice --example > 通知.yaml        输出示例数据（YAML）
@@ -25,8 +27,6 @@ USAGE_EXAMPLES = """示例：
 
 
 def build_parser():
-    from ..cli import Parser
-
     parser = Parser(prog="python3 build.py fill", description="填写表格：由数据生成 Word 文档（DOCX）。",
                     epilog=USAGE_EXAMPLES)
     parser.add_argument("form_id", metavar="表格", help="表格标识：lending-slip、leave-approval、meeting-notice")
@@ -108,7 +108,7 @@ def _run(parser, args, form) -> int:
 def _write_workbook(form, out: Path) -> int:
     import tempfile
 
-    from .excel import example_workbook
+    from .example import example_workbook
 
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=out.parent) as folder:  # nothing half-written under the final name

@@ -1,4 +1,4 @@
-"""Batch data from Excel: read a sheet of records (header row as in the CSV), write a template workbook.
+"""Batch data from Excel: read a sheet of records (header row as in the CSV); the template workbook is example.py's.
 
 Cells reach the form as the text the cell shows, never as a number Python made up:
 a 编号 typed 0017 in a cell formatted 0000 is 「0017」, 13800138000 is not 1.38e10
@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,6 @@ from .data import column_kind, header_errors, unflatten
 from .model import Form
 
 MAX_EXACT = 10**15  # Excel keeps 15 significant digits
-TEMPLATE_ROWS = 1000  # rows of the template that get the columns' formats and dropdowns
 _ZEROS = re.compile(r"0+")
 _FIXED = re.compile(r"0+\.(0+)")
 _TEXT_KINDS = ("text", "multiline", "person", "phone", "choice", "signature")
@@ -81,25 +81,34 @@ def _number_text(value: int | float, number_format: str, kind: str) -> str:
     raise CellProblem(f"单元格的数字格式「{fmt}」下显示的文字无法确定；" + _SET_AS_TEXT)
 
 
-def read_sheet(path: Path, form: Form, sheet: str | None = None):
-    """The records of one sheet (the first unless named) as records.Records."""
+@dataclass
+class Sheet:
+    """What one sheet holds: its name, each record with its row number, and the cells that cannot be read."""
+
+    name: str = ""
+    rows: list[tuple[int, dict]] = field(default_factory=list)
+    column_of: dict[str, int] = field(default_factory=dict)  # header → column number
+    problems: list[Problem] = field(default_factory=list)
+    rejected: int = 0
+
+
+def read_sheet(path: Path, form: Form, sheet: str | None = None) -> Sheet:
+    """The records of one sheet (the first unless named)."""
     from openpyxl import load_workbook
     from openpyxl.utils import get_column_letter
     from openpyxl.utils.exceptions import InvalidFileException
-
-    from .records import Entry, Records
 
     shown = display_path(path)
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
         reason = getattr(error, "strerror", None) or "不是有效的 .xlsx 文件"
-        return Records([], [Problem(shown, 1, 1, f"无法读取 Excel 文件：{reason}",
-                                    hint="用 Excel 或 WPS 另存为「Excel 工作簿（*.xlsx）」")])
+        return Sheet(problems=[Problem(shown, 1, 1, f"无法读取 Excel 文件：{reason}",
+                                       hint="用 Excel 或 WPS 另存为「Excel 工作簿（*.xlsx）」")])
     try:
         worksheet, problem = _choose_sheet(workbook, sheet)
         if worksheet is None:
-            return Records([], [Problem(shown, 1, 1, problem)])
+            return Sheet(problems=[Problem(shown, 1, 1, problem)])
         name = worksheet.title
         rows = worksheet.iter_rows()
         header_cells = next(rows, ())
@@ -107,15 +116,15 @@ def read_sheet(path: Path, form: Form, sheet: str | None = None):
         while headers and not headers[-1]:
             headers.pop()
         if not headers:
-            return Records([], [Problem(shown, 1, 1, f"工作表「{name}」是空的：第 1 行应为表头")])
+            return Sheet(name, problems=[Problem(shown, 1, 1, f"工作表「{name}」是空的：第 1 行应为表头")])
         bad = header_errors(form, [h for h in headers if h])
         if bad:
-            return Records([], [Problem(shown, 1, 1, f"工作表「{name}」第 1 行（表头）：{message}",
-                                        hint="表头应为字段标识，见 python3 build.py fill 表格 --example-xlsx")
-                                for message in bad])
+            return Sheet(name, problems=[Problem(shown, 1, 1, f"工作表「{name}」第 1 行（表头）：{message}",
+                                                 hint="表头应为字段标识，见 python3 build.py fill 表格 --example-xlsx")
+                                         for message in bad])
         kinds = [column_kind(form, h) if h else "" for h in headers]
         column_of = {h: i + 1 for i, h in enumerate(headers) if h}
-        entries, problems = [], []
+        rows_read, problems = [], []
         for number, cells in enumerate(rows, start=2):
             record, cell_problems = {}, []
             for index, cell in enumerate(cells[:len(headers)]):
@@ -138,10 +147,8 @@ def read_sheet(path: Path, form: Form, sheet: str | None = None):
                 continue
             if not record:
                 continue
-            entries.append(Entry(len(entries) + 1, unflatten(record), f"工作表「{name}」第 {number} 行",
-                                 lambda p, n=number: (n, _column(column_of, p)),
-                                 column_name=get_column_letter))
-        return Records(entries, problems, rejected=len({p.line for p in problems}))
+            rows_read.append((number, unflatten(record)))
+        return Sheet(name, rows_read, column_of, problems, rejected=len({p.line for p in problems}))
     finally:
         workbook.close()
 
@@ -155,70 +162,3 @@ def _choose_sheet(workbook, sheet: str | None):
     if sheet.isdigit() and 1 <= int(sheet) <= len(names):
         return workbook[names[int(sheet) - 1]], None
     return None, f"没有工作表「{sheet}」；可用：{'、'.join(names)}（也可写序号 1–{len(names)}）"
-
-
-def _column(column_of: dict[str, int], path: tuple) -> int:
-    header = ".".join(str(p + 1) if isinstance(p, int) else str(p) for p in path)
-    while header:
-        if header in column_of:
-            return column_of[header]
-        header = header.rpartition(".")[0]
-    return 1
-
-
-def example_workbook(form: Form, path: Path) -> None:
-    """A workbook to fill: the CSV's header row, the example as row 2, text columns formatted as text
-    (so Excel keeps 0017 and long numbers as typed), dropdowns for choices and check boxes."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
-
-    from .example import example_row
-
-    headers, example = example_row(form)
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = form.display_title[:31]
-    sheet.append(headers)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = "A2"
-    last = TEMPLATE_ROWS + 1
-    for index, header in enumerate(headers, start=1):
-        letter = get_column_letter(index)
-        kind = column_kind(form, header)
-        options = _options(form, header)
-        if options:
-            rule = DataValidation(type="list", formula1='"' + ",".join(options) + '"', allow_blank=True,
-                                  showErrorMessage=True, errorTitle="不在可选项中",
-                                  error="请从下拉列表中选择：" + "、".join(options))
-            rule.add(f"{letter}2:{letter}{last}")
-            sheet.add_data_validation(rule)
-        value = example.get(header, "")
-        cell = sheet.cell(row=2, column=index)
-        if kind == "date" and value:
-            cell.value = dt.date.fromisoformat(value)
-            cell.number_format = "yyyy-mm-dd"
-        elif kind == "number" and value:
-            cell.value = int(value) if value.lstrip("-").isdigit() else float(value)
-        else:
-            cell.value = value or None
-            cell.number_format = "@"
-        if kind not in ("date", "number"):
-            for row in range(3, last + 1):  # empty cells formatted as text: what is typed stays text
-                sheet.cell(row=row, column=index).number_format = "@"
-        sheet.column_dimensions[letter].width = max(10, min(40, 2 * len(str(value)) + 2, len(header) + 4))
-    workbook.save(path)
-
-
-def _options(form: Form, header: str) -> list[str]:
-    parts = header.split(".")
-    field = form.field(parts[0])
-    if field.type == "checkbox":
-        return ["是", "否"]
-    if field.type == "table":
-        column = next(c for c in field.columns or [] if c.id == parts[-1])
-        return list(column.options or [])
-    return list(field.options or [])
-

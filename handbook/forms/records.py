@@ -63,7 +63,12 @@ def _read_excel(path: Path, form: Form, sheet: str | None) -> Records:
             return Records([], [Problem(shown, 1, 1, f"Excel 文件过大（超过 {MAX_DATA_BYTES // 1024 // 1024} MB）")])
     except OSError as error:
         return Records([], [Problem(shown, 1, 1, f"无法读取文件：{error.strerror}")])
-    return read_sheet(path, form, sheet)
+    from openpyxl.utils import get_column_letter
+
+    read = read_sheet(path, form, sheet)
+    entries = [Entry(n, data, f"工作表「{read.name}」第 {row} 行", lambda p, row=row: (row, _column(read.column_of, p)),
+                     column_name=get_column_letter) for n, (row, data) in enumerate(read.rows, start=1)]
+    return Records(entries, read.problems, read.rejected)
 
 
 def problem_for(path: Path, entry: Entry, error: FieldError, form: Form, several: bool) -> Problem:
