@@ -109,3 +109,33 @@ def test_an_empty_value_prints_the_dash_the_definition_asks_for():
     slip = renderer("leave-approval").render(sparse_record("leave-approval"))
     shown = {tag_of(s): text_of(s) for s in controls(slip)}
     assert layout.DATE_PLACEHOLDER in shown.values()
+
+
+@pytest.mark.parametrize("form_id", FORM_IDS)
+def test_table_rows_are_a_repeating_section_users_can_add_rows_to(form_id):
+    """In Word each multi-row table is a repeating section (w15): its items are the rows, one per record row."""
+    from forms_helpers import W15, sections
+
+    tables = [f for f in form(form_id).fields if f.type == "table"]
+    values = example_values(form_id)
+    for docx, rows_of in ((renderer(form_id).render(None), lambda f: f.min_rows if f.min_rows is not None else 3),
+                          (renderer(form_id).render(values), lambda f: len(values[f.id]) or f.min_rows)):
+        found = sections(docx)
+        assert [s.find("w:sdtPr/w:tag", NS).get(f"{{{W}}}val") for s in found] == [f.id for f in tables]
+        for section, field in zip(found, tables):
+            items = section.findall(f"w:sdtContent/w:sdt", NS)
+            assert len(items) == rows_of(field)
+            for item in items:
+                assert item.find(f"w:sdtPr/{{{W15}}}repeatingSectionItem", NS) is not None
+                rows = item.findall("w:sdtContent/w:tr", NS)
+                assert len(rows) == 1
+                tags = [tag_of(s) for s in rows[0].iter(f"{{{W}}}sdt")]
+                assert tags == [f"{field.id}.{c.id}" for c in field.columns]
+    ids = [sdt.get(f"{{{W}}}val") for sdt in all_ids(renderer(form_id).render(values))]
+    assert len(ids) == len(set(ids))  # every control, section and item has its own id
+
+
+def all_ids(docx: bytes):
+    from forms_helpers import part
+
+    return part(docx).findall(".//w:sdt/w:sdtPr/w:id", NS)

@@ -9,7 +9,8 @@ This works on the XML text rather than a parsed tree because it runs once per
 filled document and parsing dominated the cost. The input is always lxml's
 serialisation (docxtpl hands the body through lxml), so elements are written
 one way: <w:sdt>, <w:tag w:val="…"/>, double-quoted attributes. Controls are
-not nested in form templates.
+nested only in one way: a table's rows sit in a repeating section (w15), each row an
+item holding that row's controls.
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ import re
 from .layout import CHECKED
 
 _OPEN, _CLOSE, _PROPS_END = "<w:sdt>", "</w:sdt>", "</w:sdtPr>"
+_REPEATING = "<w15:repeatingSection"
+_CONTROL_MARKUP = re.compile(r"</?w:sdt>|<w:sdtPr>.*?</w:sdtPr>|<w:sdtEndPr>.*?</w:sdtEndPr>|<w:sdtEndPr/>|</?w:sdtContent>",
+                             re.DOTALL)
 _CONTENT_START, _CONTENT_END = "<w:sdtContent>", "</w:sdtContent>"
 _TEXT = re.compile(r"<w:t(?: [^>]*)?>([^<]*)</w:t>|<w:t/>|<w:(br|tab|cr)(?: [^>]*)?/>")
 _TAG = re.compile(r'<w:tag w:val="([^"]*)"/>')
@@ -54,7 +58,11 @@ def sync(xml: str, placeholders: dict[str, str]) -> str:
     out = [pieces[0]]
     for number, piece in enumerate(pieces[1:], start=1):
         end = piece.find(_CLOSE)
-        out.append(_OPEN + (_sync_control(piece[:end], number, placeholders) + piece[end:] if end >= 0 else piece))
+        if end < 0 or _REPEATING in piece[:piece.find(_PROPS_END)]:  # a repeating section or item: holds rows
+            props_end = piece.find(_PROPS_END)
+            out.append(_OPEN + _ID.sub(f'<w:id w:val="{number}"/>', piece[:props_end], count=1) + piece[props_end:])
+            continue
+        out.append(_OPEN + _sync_control(piece[:end], number, placeholders) + piece[end:])
     return "".join(out)
 
 
@@ -103,15 +111,9 @@ def _grey(match: re.Match) -> str:
 
 
 def unwrap(xml: str) -> str:
-    """The document XML with every content control replaced by its content (the blank to write by hand)."""
-    pieces = xml.split(_OPEN)
-    out = [pieces[0]]
-    for piece in pieces[1:]:
-        end = piece.find(_CLOSE)
-        inner = piece[:end]
-        start, stop = inner.find(_CONTENT_START), inner.rfind(_CONTENT_END)
-        out.append(inner[start + len(_CONTENT_START):stop] + piece[end + len(_CLOSE):])
-    return "".join(out)
+    """The document XML with every content control replaced by its content (the blank to write by hand);
+    repeating sections (which hold table rows) and the controls in them alike."""
+    return _CONTROL_MARKUP.sub("", xml)
 
 
 def _date_element(self_closing: str, text: str | None) -> str:

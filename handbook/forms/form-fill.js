@@ -341,9 +341,18 @@
         });
       });
       if (!rows.length) return;
-      var model = rows[0], parent = model.parentNode, after = rows[rows.length - 1].nextSibling;
-      rows.forEach(function (tr) { parent.removeChild(tr); });
+      // each row is an item of Word's repeating section: repeat the item, not the bare row
+      var items = rows.map(function (tr) { var sdt = tr.parentNode.parentNode; return isContainer(sdt) ? sdt : tr; });
+      var model = items[0], parent = model.parentNode, after = items[items.length - 1].nextSibling;
+      items.forEach(function (item) { parent.removeChild(item); });
       for (var n = rowCount(spec, field, values); n > 0; n--) parent.insertBefore(model.cloneNode(true), after);
+    });
+  }
+
+  function isContainer(sdt) {  // a repeating section or one of its items: holds rows, not a value
+    var pr = sdt && sdt.localName === "sdt" && children(sdt, W, "sdtPr")[0];
+    return !!pr && Array.prototype.some.call(pr.childNodes, function (c) {
+      return c.localName === "repeatingSection" || c.localName === "repeatingSectionItem";
     });
   }
 
@@ -391,6 +400,10 @@
     repeatRows(document, spec, values);
     var texts = controlTexts(spec, values), used = {};
     Array.prototype.forEach.call(document.getElementsByTagNameNS(W, "sdt"), function (sdt, i) {
+      if (isContainer(sdt)) {
+        children(children(sdt, W, "sdtPr")[0], W, "id").forEach(function (id) { id.setAttributeNS(W, "w:val", String(i + 1)); });
+        return;
+      }
       var tag = tagOf(sdt), k = used[tag] || 0;
       used[tag] = k + 1;
       setControl(document, sdt, (texts[tag] || [])[k] || "", i + 1);

@@ -84,7 +84,8 @@ def state(docx: bytes) -> tuple[list, str]:
         props = sdt.find("w:sdtPr", NS)
         checked = props.find(".//w14:checked", NS)
         date = props.find("w:date", NS)
-        controls.append((props.find("w:tag", NS).get(f"{{{W}}}val"), text(sdt.find("w:sdtContent", NS)),
+        tag = props.find("w:tag", NS)
+        controls.append((None if tag is None else tag.get(f"{{{W}}}val"), text(sdt.find("w:sdtContent", NS)),
                          None if checked is None else checked.get(f"{{{W14}}}val"),
                          None if date is None else date.get(f"{{{W}}}fullDate"),
                          props.find("w:showingPlcHdr", NS) is not None,
