@@ -139,3 +139,14 @@ def all_ids(docx: bytes):
     from forms_helpers import part
 
     return part(docx).findall(".//w:sdt/w:sdtPr/w:id", NS)
+
+
+def test_the_printed_compendium_embeds_the_blank_to_write_by_hand(built_site):
+    compendium = next((built_site / "downloads").glob("*汇编*.docx"))
+    with zipfile.ZipFile(compendium) as archive:
+        document = archive.read("word/document.xml").decode("utf-8")
+    assert "<w:sdt>" not in document and "showingPlcHdr" not in document
+    for form_id in FORM_IDS:
+        for text in placeholder_texts(form_id):
+            assert f">{text}<" not in document, text
+    assert ">借阅单位<" in document  # the forms are there, as empty tables
