@@ -72,6 +72,8 @@ def test_the_staff_page_shows_no_ids_commands_or_files(form_id):
     assert form(form_id).purpose in visible
     signers = [f.label for f in form(form_id).fields if f.type == "signature"]
     assert all(label in visible for label in signers)
+    for field in form(form_id).fields:  # the fill-in form shows each help under its field
+        assert not re.search(r"\b[a-z_]{3,}\b", field.help), field.help
     fill = next(b for b in blocks(markdown) if b.get("class") == "form-fill")
     assert fill.get("data-form") == form_id and "下载 Word" in fill.text_content() and "打印" in fill.text_content()
 
