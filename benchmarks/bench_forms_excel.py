@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import statistics
 import sys
 import tempfile
 import time
+import zipfile
 from pathlib import Path
 
 from bench_forms import FORM_ID, notices_csv
@@ -29,7 +31,8 @@ HEADING = "Excel 批量填写"
 
 
 def csv_to_xlsx(csv_path: Path, xlsx_path: Path) -> None:
-    """The same rows as a workbook, every cell text (as --example-xlsx formats text columns)."""
+    """The same rows as a workbook, every cell text (as --example-xlsx formats text columns), its text
+    in a shared-strings table as Excel and WPS save it (openpyxl writes each string into its cell)."""
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
@@ -38,6 +41,39 @@ def csv_to_xlsx(csv_path: Path, xlsx_path: Path) -> None:
         for row in csv.reader(handle):
             sheet.append([cell or None for cell in row])
     book.save(xlsx_path)
+    share_strings(xlsx_path)
+
+
+_INLINE = re.compile(r'<c r="([A-Z]+[0-9]+)"([^>]*?) t="inlineStr"><is><t(?: xml:space="preserve")?>(.*?)</t></is></c>',
+                     re.DOTALL)
+
+
+def share_strings(path: Path) -> None:
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    strings: dict[str, int] = {}
+
+    def shared(match: re.Match) -> str:
+        index = strings.setdefault(match.group(3), len(strings))
+        return f'<c r="{match.group(1)}"{match.group(2)} t="s"><v>{index}</v></c>'
+
+    sheet = "xl/worksheets/sheet1.xml"
+    parts[sheet] = _INLINE.sub(shared, parts[sheet].decode("utf-8")).encode("utf-8")
+    items = "".join(f'<si><t xml:space="preserve">{text}</t></si>' for text in strings)
+    parts["xl/sharedStrings.xml"] = (
+        '<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+        f' count="{len(strings)}" uniqueCount="{len(strings)}">{items}</sst>').encode("utf-8")
+    types = parts["[Content_Types].xml"].decode("utf-8")
+    parts["[Content_Types].xml"] = types.replace("</Types>", (
+        '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+        'spreadsheetml.sharedStrings+xml"/></Types>')).encode("utf-8")
+    rels = parts["xl/_rels/workbook.xml.rels"].decode("utf-8")
+    parts["xl/_rels/workbook.xml.rels"] = rels.replace("</Relationships>", (
+        '<Relationship Id="rIdShared" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        'sharedStrings" Target="sharedStrings.xml"/></Relationships>')).encode("utf-8")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
 
 
 def time_fill(path: Path) -> float:

@@ -135,7 +135,9 @@ def read_sheet(path: Path, form: Form, sheet: str | None = None) -> Sheet:
                     cell_problems.append(Problem(shown, number, index + 1, f"{where}：该列没有表头"))
                     continue
                 try:
-                    record[headers[index]] = cell_value(cell.value, cell.number_format, kinds[index])
+                    value = cell.value  # the format matters only for numbers (and costs a style lookup)
+                    number_format = cell.number_format if isinstance(value, (int, float)) else None
+                    record[headers[index]] = cell_value(value, number_format, kinds[index])
                 except CellProblem as error:
                     cell_problems.append(Problem(shown, number, index + 1, f"{where}（{headers[index]}）：{error}"))
             extra = [c for c in cells[len(headers):] if c.value not in (None, "")]
