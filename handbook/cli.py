@@ -72,7 +72,7 @@ def command_check(args) -> int:
 
 def command_build(args) -> int:
     from .profile import PROFILE_NAMES, default_out
-    from .site import build_site
+    from .pipeline import build_site
 
     out = args.out or default_out(ROOT, args.profile)
     started = time.perf_counter()

@@ -1,6 +1,6 @@
 """The layers of the program, lowest first: a module imports only from its own layer or a lower one.
 
-    foundations ← loading ← rendering ← publishing ← commands
+    foundations ← loading ← rendering ← outputs ← publishing ← commands
 
 tests/test_architecture.py reads this map, parses every import under handbook/ (function-level
 and TYPE_CHECKING imports included) and fails on an import that points up a layer, on any import
@@ -12,7 +12,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
     # what everything stands on: the schema, errors as data, files and dates; no reading, no rendering
     "foundations": (
         "", "forms", "render",  # the packages themselves
-        "errors", "files", "paths", "dates", "numbering", "ref_syntax", "model", "forms.model", "layers",
+        "errors", "files", "paths", "dates", "numbering", "ref_syntax", "model", "forms.model", "urls", "layers",
     ),
     # YAML in, one checked edition out: sources → structures → index → problems
     "loading": (
@@ -26,9 +26,14 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "forms.layout", "forms.controls", "forms.preview", "forms.page", "forms.render", "forms.templates",
         "forms.package", "forms.example", "forms.output", "forms.browser",
     ),
+    # the outputs as plug-ins (outputs/base.py is the interface, outputs/__init__.py the order)
+    "outputs": (
+        "outputs", "outputs.base", "outputs.assets", "outputs.flowcharts", "outputs.pages", "outputs.forms",
+        "outputs.compendium", "outputs.export",
+    ),
     # the outputs put together: the Markdown tree, MkDocs, the output folder
     "publishing": (
-        "site", "preview_hook",
+        "pipeline", "site", "publish", "preview_hook",
     ),
     # what a person runs: build.py's subcommands
     "commands": (

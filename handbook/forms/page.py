@@ -8,31 +8,27 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
+from .. import urls
 from ..refs import Index, plain_text, refs_in
 from . import layout as lay
 from .model import FIELD_TYPE_NAMES, Form, FormColumn, FormField
 from .preview import preview_html
 
-DOWNLOAD_DIR = "downloads"
-
-
 def form_page_name(form_id: str) -> str:
-    return f"form-{form_id}.md"
+    return urls.form_page(form_id)
 
 
 def download_path(form_id: str, blank: str = "blank") -> str:
     """The blank to fill in Word/WPS (blank) or to print and write by hand (handwritten)."""
-    from .output import blank_file_name
-
-    return f"{DOWNLOAD_DIR}/{blank_file_name(form_id, blank)}"
+    return urls.form_download(form_id) if blank == "blank" else urls.form_print_download(form_id)
 
 
 def spec_script_path(form_id: str) -> str:
     """The form's definition and blank for the page's fill-in form (a script, so it loads from file:// too)."""
-    return f"assets/forms/{form_id}.js"
+    return urls.form_script(form_id)
 
 
-FILL_SCRIPT = "assets/forms/form-fill.js"
+FILL_SCRIPT = urls.FORM_FILL_SCRIPT
 
 
 def form_page_markdown(form: Form, index: Index | None = None) -> str:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
-from .. import d2
+from .. import d2, urls
 from ..paths import ROOT
 from ..flow import FlowDocument, FlowNode, Step, link_href, steps
 from ..refs import Index
@@ -295,7 +295,7 @@ def steps_html(items: list[Step]) -> str:
             parts.append(Markup('<span class="flow-ref">见{}</span>').format(step.link_words))
         if leads := _leads_to(step):
             parts.append(Markup('<span class="flow-next">→ {}</span>').format(leads))
-        lines.append(Markup('<li id="step-{}">{}</li>').format(node.id, Markup(" ").join(parts)))
+        lines.append(Markup('<li id="{}">{}</li>').format(urls.flow_step_anchor(node.id), Markup(" ").join(parts)))
     lines.append("</ol>")
     return "\n".join(lines)
 
