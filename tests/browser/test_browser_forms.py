@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import io
+import re
 import sys
 import zipfile
 from pathlib import Path
@@ -213,3 +214,5 @@ def test_typed_on_the_page_downloaded_as_word_and_printed(form_page, file_tab, t
     page.emulate_media(media="print")
     file_tab.screenshot("form-fill-print", full_page=True)
     assert page.locator(".ff-form").is_hidden()
+    printed = page.pdf(format="A4", prefer_css_page_size=True)  # what the print dialog would send: one A4 page
+    assert len(re.findall(rb"/Type\s*/Page[^s]", printed)) == 1
