@@ -18,14 +18,14 @@ LAYERS: dict[str, tuple[str, ...]] = {
     # YAML in, one checked edition out: sources → structures → index → problems
     "loading": (
         "load", "sources", "structure", "refs", "validate", "lint", "flow", "profile", "schema",
-        "forms.definitions", "forms.data", "forms.records", "decide",
+        "forms.definitions", "forms.data", "forms.records", "forms.excel", "decide",
     ),
     # one edition → bytes: pages, flowcharts, DOCX, PDF; nothing here writes the site or runs MkDocs
     "rendering": (
         "render.pages", "render.plain", "render.compendium", "render.flowcharts", "render.pdf",
         "render.ooxml", "render.gbt9704", "d2", "guide", "history", "diff",
         "forms.layout", "forms.controls", "forms.preview", "forms.page", "forms.render", "forms.templates",
-        "forms.example", "forms.output", "decide_page",
+        "forms.example", "forms.output", "forms.browser", "decide_page",
     ),
     # the outputs as plug-ins (outputs/base.py is the interface, outputs/__init__.py the order)
     "outputs": (
