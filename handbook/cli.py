@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 from . import editor_commands
+from .importer import cli as importer_cli
 from .errors import HandbookError, Problem
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,6 +69,7 @@ def build_parser() -> Parser:
     bench = commands.add_parser("bench", help="性能测试，结果写入 docs/benchmarks.md（选项见 python3 build.py bench --help）")
     bench.add_argument("bench_args", nargs=argparse.REMAINDER, help="传给 benchmarks/run.py 的参数")
     editor_commands.add_commands(commands)
+    importer_cli.add_command(commands)
     return parser
 
 
@@ -181,6 +183,7 @@ COMMANDS = {
     "bench": command_bench,
     **{name: (lambda args, name=name: editor_commands.run(name, args, ROOT, print_problems))
        for name in editor_commands.COMMANDS},
+    "import": lambda args: importer_cli.command_import(args, ROOT, print_problems),
 }
 
 
