@@ -254,14 +254,18 @@ class Lists:
         level[1].append(node)
         level[2] = 0
 
+    def wants_text(self, text: str) -> bool:
+        """二、事项范围 on its own line, its opening words on the next: they are the item's text."""
+        items = self.stack[-1][1]
+        last = items[-1] if items else None
+        return last is not None and "_style" in last and "title" in last and "text" not in last \
+            and not last.get("items") and text.endswith(SENTENCE_END + ("：", ":"))
+
     def paragraph(self, text: str) -> None:
-        level = self.stack[-1]
-        last = level[1][-1] if level[1] else None
-        if last is not None and "_style" in last and "text" not in last and not last.get("items") \
-                and "title" in last and text.endswith(SENTENCE_END + ("：", ":")):
-            last["text"] = text  # 二、事项范围 on its own line, its opening words on the next
+        if self.wants_text(text):
+            self.stack[-1][1][-1]["text"] = text
             return
-        level[1].append({"p": text})
+        self.stack[-1][1].append({"p": text})
 
     @property
     def empty(self) -> bool:
@@ -350,7 +354,7 @@ class _Outline:
                 self.lists.item(token)
             elif self.lists.empty and not (is_heading(token, following) and following.kind == "list"):
                 self.preamble.append(token.rest)
-            elif is_heading(token, following):
+            elif is_heading(token, following) and not self.lists.wants_text(token.rest):
                 self._flush_closing()
                 self.lists.heading(token.rest, following)
             elif self.closing or CLOSING.match(token.rest):

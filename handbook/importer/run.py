@@ -43,6 +43,7 @@ class Outcome:
     imported_chars: int = 0
     differences: list[Difference] = field(default_factory=list)
     written: bool = False
+    kept_keys: int = 0
     into: bool = False
     data: dict = field(default_factory=dict)
     yaml_text: str = ""
@@ -108,6 +109,8 @@ def import_lines(root: Path, lines: list[grammar.Line], *, shown: str, source_fo
     if existing is not None and links.title_key(existing.title) != links.title_key(title):
         outcome.notes.insert(0, (lines[0].no if lines else 1,
                                  f"原件标题「{title}」与手册中的「{existing.title}」不同，已采用原件标题"))
+    if existing is not None:
+        outcome.kept_keys = carry_keys(known.structures[existing.id], data, Index(list(known.structures.values())))
     result = links.link(data, parsed.kind, known.by_title, data["id"])
     outcome.linked, outcome.unlinked = result.linked, result.unlinked
     outcome.data = data
@@ -124,6 +127,64 @@ def import_lines(root: Path, lines: list[grammar.Line], *, shown: str, source_fo
     compare(lines, document_lines(built, index), outcome)
     outcome.yaml_text = writer.document_yaml(data, f"由 python3 build.py import 自「{Path(shown).name}」导入。编号由系统生成。")
     return outcome
+
+
+def carry_keys(old: structure.Structure, data: dict, index: Index) -> int:
+    """Give the imported elements the keys their counterparts had (same kind, same words), so references
+    from other documents keep working when a document is imported again. Returns how many were kept."""
+    from ..refs import plain_text
+
+    def words(text: str | None) -> str:
+        return normalise(plain_text(text or "", lambda ref: index.words(ref, old.doc.id)))
+
+    keys: dict[tuple[str, str], str] = {}
+    for element in old.walk():
+        if element.key:
+            text = element.children[0].text if element.kind == "article" else (element.title or "") + (element.text or "")
+            keys.setdefault((element.kind, words(text)), element.key)
+    kept = 0
+
+    def give(container: list, i: int, kind: str, text: str) -> None:
+        nonlocal kept
+        key = keys.pop((kind, words(text)), None)
+        entry = container[i]
+        if key is None or isinstance(entry, dict) and entry.get("key"):
+            return
+        container[i] = {"key": key, **(entry if isinstance(entry, dict) else {"text": entry})}
+        kept += 1
+
+    def nodes(items: list) -> None:
+        for i, node in enumerate(items):
+            if isinstance(node, str):
+                give(items, i, "item", node)
+            elif "h" in node:
+                give(items, i, "heading", node["h"])
+            elif "p" not in node:
+                give(items, i, "item", (node.get("title") or "") + (node.get("text") or ""))
+                nodes(items[i].get("items", []))
+
+    def articles(entries: list) -> None:
+        for i, entry in enumerate(entries):
+            if isinstance(entry, str):
+                text = entry
+            else:
+                first = (entry.get("clauses") or [entry])[0]
+                text = first if isinstance(first, str) else first["text"]
+            give(entries, i, "article", text)
+            entry = entries[i]
+            for clause in entry.get("clauses", [entry]) if isinstance(entry, dict) else []:
+                if isinstance(clause, dict):
+                    nodes(clause.get("items", []))
+
+    for c, chapter in enumerate(data.get("chapters", [])):
+        give(data["chapters"], c, "chapter", chapter["title"])
+        for s, section in enumerate(chapter.get("sections", [])):
+            give(chapter["sections"], s, "section", section["title"])
+            articles(section["articles"])
+        articles(chapter.get("articles", []))
+    articles(data.get("articles", []))
+    nodes(data.get("body", []))
+    return kept
 
 
 def _refs(text):
@@ -253,27 +314,40 @@ def compare(lines: list[grammar.Line], rendered: list[str], outcome: Outcome) ->
 
 # ---------------------------------------------------------------- files
 
-def write_outcome(root: Path, outcome: Outcome) -> Path:
-    """Write regulations/<id>.yaml; when the whole handbook then fails `check` because of it, put the old file back."""
+def write_outcomes(root: Path, outcomes: list[Outcome]) -> list[Path]:
+    """Write regulations/<id>.yaml for each; when `check` then finds an error it did not find before (in these
+    files or in a document whose references they broke), every file is put back as it was."""
     from ..sources import load_handbook
 
-    if not outcome.lossless:
-        raise HandbookError([Problem(outcome.doc_id, d.line, 1, f"导入会丢失或改动原文：原文「{d.source}」，导入「{d.imported}」")
-                             for d in outcome.differences])
-    path = root / "regulations" / f"{outcome.doc_id}.yaml"
-    previous = path.read_bytes() if path.exists() else None
-    path.write_text(outcome.yaml_text, encoding="utf-8")
-    _, problems = load_handbook(root)
-    ours = [p for p in problems if p.severity == "error" and Path(p.path).name == path.name]
-    if ours:
-        if previous is None:
-            path.unlink()
-        else:
-            path.write_bytes(previous)
-        raise HandbookError(ours)
-    outcome.path = path
-    outcome.written = True
-    return path
+    for outcome in outcomes:
+        if not outcome.lossless:
+            raise HandbookError([Problem(outcome.doc_id, d.line, 1, f"导入会丢失或改动原文：原文「{d.source}」，导入「{d.imported}」")
+                                 for d in outcome.differences])
+    _, before = load_handbook(root)
+    known_errors = {str(p) for p in before if p.severity == "error"}
+    previous: dict[Path, bytes | None] = {}
+    for outcome in outcomes:
+        path = root / "regulations" / f"{outcome.doc_id}.yaml"
+        previous.setdefault(path, path.read_bytes() if path.exists() else None)
+        path.write_text(outcome.yaml_text, encoding="utf-8")
+    _, after = load_handbook(root)
+    new_errors = [p for p in after if p.severity == "error" and str(p) not in known_errors]
+    if new_errors:
+        for path, content in previous.items():
+            if content is None:
+                path.unlink()
+            else:
+                path.write_bytes(content)
+        raise HandbookError(new_errors + [Problem(display_path(path, root), 1, 1, "导入后 check 不通过，已恢复原文件，未写入")
+                                          for path in previous])
+    for outcome in outcomes:
+        outcome.path = root / "regulations" / f"{outcome.doc_id}.yaml"
+        outcome.written = True
+    return list(previous)
+
+
+def write_outcome(root: Path, outcome: Outcome) -> Path:
+    return write_outcomes(root, [outcome])[0]
 
 
 def import_file(root: Path, path: Path, *, doc_id: str | None = None, kind: str | None = None,
@@ -315,7 +389,8 @@ def split_lines(lines: list[grammar.Line], known: Known) -> tuple[list[tuple[str
         if key in entries and not line.text.strip().endswith(grammar.SENTENCE_END):
             parts.append((entries[key], [line]))
             continue
-        if TITLE_LIKE.match(line.text.strip()) and grammar.tokenize(line).kind == "plain":
+        if TITLE_LIKE.match(line.text.strip()) and (found := links.PREFIX.match(line.text.strip())) and found.group() \
+                and grammar.tokenize(line).kind == "plain":
             unmatched.append((line.no, line.text.strip()))
         if parts:
             parts[-1][1].append(line)
@@ -334,10 +409,8 @@ def import_split(root: Path, path: Path, *, force: bool = False, write: bool = T
     outcomes = [import_lines(root, part, shown=str(path), source_format=_format(source), into=doc_id, force=force,
                              today=today, known=known) for doc_id, part in parts]
     if write:
-        failed = [o for o in outcomes if not o.lossless]
-        if not failed:
-            for outcome in outcomes:
-                write_outcome(root, outcome)
+        if all(o.lossless for o in outcomes):
+            write_outcomes(root, outcomes)
     return SplitResult(outcomes, unmatched, before)
 
 
@@ -351,6 +424,8 @@ def format_report(outcome: Outcome, root: Path | None = None) -> str:
                  + ("；写入已有条目，保留标识、类别、页码和修订记录，并加修订记录「据原件录入」" if outcome.into else ""))
     for no, note in outcome.notes:
         lines.append(f"  注意：第 {no} 行：{note}")
+    if outcome.kept_keys:
+        lines.append(f"  键：沿用原有的键 {outcome.kept_keys} 个，别处对这些条款的引用不受影响")
     if outcome.linked:
         lines.append(f"  引用：已转为链接 {len(outcome.linked)} 处：" + "、".join(w for w, _ in outcome.linked[:8])
                      + ("……" if len(outcome.linked) > 8 else ""))
