@@ -11,13 +11,14 @@ Names are relative to the package: "forms.model" is handbook/forms/model.py.
 LAYERS: dict[str, tuple[str, ...]] = {
     # what everything stands on: the schema, errors as data, files and dates; no reading, no rendering
     "foundations": (
-        "", "forms", "render",  # the packages themselves
+        "", "forms", "render", "importer",  # the packages themselves
         "errors", "files", "paths", "dates", "numbering", "ref_syntax", "model", "forms.model", "layers",
     ),
     # YAML in, one checked edition out: sources → structures → index → problems
     "loading": (
         "load", "sources", "structure", "refs", "validate", "lint", "flow", "profile", "schema",
         "forms.definitions", "forms.data", "forms.records",
+        "importer.grammar", "importer.reader", "importer.links", "importer.writer",
     ),
     # one edition → bytes: pages, flowcharts, DOCX, PDF; nothing here writes the site or runs MkDocs
     "rendering": (
@@ -25,6 +26,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "render.ooxml", "render.gbt9704", "d2", "guide", "history", "diff",
         "forms.layout", "forms.controls", "forms.preview", "forms.page", "forms.render", "forms.templates",
         "forms.package", "forms.example", "forms.output",
+        "importer.run",  # recognise, link, render back to plain text and compare
     ),
     # the outputs put together: the Markdown tree, MkDocs, the output folder
     "publishing": (
@@ -32,6 +34,6 @@ LAYERS: dict[str, tuple[str, ...]] = {
     ),
     # what a person runs: build.py's subcommands
     "commands": (
-        "cli", "cli_parser", "editor_commands", "serve", "scaffold", "forms.cli",
+        "cli", "cli_parser", "editor_commands", "serve", "scaffold", "forms.cli", "importer.cli",
     ),
 }

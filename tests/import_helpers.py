@@ -10,7 +10,7 @@ from docx import Document
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 
-from handbook import seed
+from support import seed
 
 W_NS = nsdecls("w")
 

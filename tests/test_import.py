@@ -11,7 +11,7 @@ import pytest
 import yaml
 from docx import Document
 
-from handbook import seed
+from support import seed
 from handbook.errors import HandbookError
 from handbook.importer import grammar, run, writer
 from handbook.refs import Ref

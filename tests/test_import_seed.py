@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import pytest
 
-from handbook import seed
+from support import seed
 from handbook.importer import run
 from handbook.importer.grammar import Line
 from handbook.refs import plain_text

@@ -13,6 +13,7 @@ items; outline: nested lists).
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from ..numbering import format_number
@@ -79,6 +80,11 @@ class Parsed:
     data: dict  # the document body fields (title, imprint, preamble, chapters/articles/body, closing, …)
     notes: list[tuple[int, str]] = field(default_factory=list)  # (line, message) about the source's numbering
     fields: dict = field(default_factory=dict)  # header particulars: issuer, issued, number
+
+
+def normalise(text: str) -> str:
+    """Text as compared for "nothing lost": NFKC (half- and full-width alike), no whitespace."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
 def chinese_to_int(text: str) -> int | None:

@@ -13,8 +13,8 @@ from ..errors import HandbookError, Problem, display_path
 from ..load import parse_yaml, validate
 from ..refs import Index
 from ..render.plain import document_lines
-from ..seed import normalise
 from . import grammar, links, reader, writer
+from .grammar import normalise
 
 INTO_CHANGE = "据原件录入"
 KIND_NAMES = {"rules": "规则（章—条—款—项）", "outline": "提纲（一、（一）1.）", "duties": "职责清单", "pending": "待录入（只有标题）"}
