@@ -272,3 +272,47 @@ def test_cli_import_unknown_title_asks_for_an_id(tmp_path, capsys):
     path = docx_file(tmp_path / "typed.docx", TYPED)
     assert main(["import", str(path), "--dry-run"]) == 1
     assert "请用 --id 指定" in capsys.readouterr().err
+
+
+def test_flowchart_and_form_entries_are_never_overwritten(project, tmp_path):
+    path = docx_file(tmp_path / "flow.docx", ["中共X区委办公室发文流程图", "拟稿", "审核"])
+    with pytest.raises(HandbookError, match="流程图"):
+        imported(project, path, into="outgoing-document-flow", force=True)
+
+
+def test_a_file_with_only_a_title_is_not_written(project, tmp_path):
+    path = docx_file(tmp_path / "title.docx", ["X区委办公室公务用车管理制度"])
+    with pytest.raises(HandbookError, match="只有标题"):
+        imported(project, path)
+    assert "kind: pending" in (project / "regulations" / "official-vehicle-rules.yaml").read_text(encoding="utf-8")
+
+
+def test_word_numbering_from_a_paragraph_style_and_restarted_instances(project, tmp_path):
+    """Articles numbered by a paragraph style; the items of each article are a new list instance
+    (w:num with a start override) of one definition, so they restart at （一）."""
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    document = Document()
+    add_numbering(document, 40, 51, [("chineseCounting", "第%1条", "nothing")])
+    add_numbering(document, 41, 61, [("chineseCounting", "（%1）", "nothing")])
+    root = document.part.numbering_part.element
+    root.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="62"><w:abstractNumId w:val="41"/>'
+                          '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>'))
+    style = document.styles.add_style("TiaoStyle", WD_STYLE_TYPE.PARAGRAPH)
+    style.element.get_or_add_pPr().append(
+        parse_xml(f'<w:numPr {nsdecls("w")}><w:ilvl w:val="0"/><w:numId w:val="51"/></w:numPr>'))
+    document.add_paragraph(TITLE)
+    document.add_paragraph("车辆分为：", style="TiaoStyle")
+    numbered(document, "轿车；", 61)
+    numbered(document, "客车。", 61)
+    document.add_paragraph("驾驶员应当：", style="TiaoStyle")
+    numbered(document, "持证上岗；", 62)
+    numbered(document, "安全驾驶。", 62)
+    document.save(str(tmp_path / "styled.docx"))
+    outcome = imported(project, tmp_path / "styled.docx", doc_id="styled", write=False)
+    assert outcome.lossless, run.format_report(outcome)
+    assert outcome.data["articles"] == [{"text": "车辆分为：", "items": ["轿车；", "客车。"]},
+                                        {"text": "驾驶员应当：", "items": ["持证上岗；", "安全驾驶。"]}]
+    assert not [note for _, note in outcome.notes if "编号" in note]

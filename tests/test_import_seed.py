@@ -47,8 +47,9 @@ def seed_import(handbook, seq, known):
     hand = next(s for s in handbook.structures if s.doc.seq == seq)
     paragraphs = cut_into_paragraphs(SLICES[seq], document_lines(hand, handbook.index), hand.doc.corrections)
     lines = [Line(text, no) for no, text in enumerate(paragraphs, start=1)]
-    outcome = run.import_lines(handbook.root, lines, shown=f"{hand.doc.id}.txt", into=hand.doc.id, force=True,
-                               known=known)
+    # a flowchart or form entry is never overwritten by an import: its text goes to a new document
+    target = {"doc_id": f"{hand.doc.id}-text"} if hand.doc.kind in DRAWN else {"into": hand.doc.id}
+    outcome = run.import_lines(handbook.root, lines, shown=f"{hand.doc.id}.txt", force=True, known=known, **target)
     return hand, outcome
 
 

@@ -166,35 +166,41 @@ SUFFIX = {"tab": "\t", "space": " ", "nothing": ""}
 
 
 class Numbering:
-    """Word's list numbering (numbering.xml): the number each numbered paragraph shows."""
+    """Word's list numbering (numbering.xml): the number each numbered paragraph shows.
+
+    Counters belong to the abstract definition, so two list instances (w:num) of one definition
+    continue each other, as in Word; an instance with a start override restarts where it begins.
+    """
 
     def __init__(self, document):
         self.abstract: dict[str, dict[int, dict]] = {}
-        self.nums: dict[str, tuple[str, dict[int, int]]] = {}
+        self.links: dict[str, str] = {}  # abstractNumId → numbering style it takes its levels from
+        self.nums: dict[str, tuple[str, dict[int, int], dict[int, dict]]] = {}
         self.counters: dict[str, dict[int, int]] = {}
+        self.started: set[tuple[str, int]] = set()
         self.styles = self._style_numbering(document)
         try:
             root = document.part.numbering_part.element
         except (KeyError, NotImplementedError, AttributeError):
             return
         for abstract in root.findall(f"{W}abstractNum"):
-            levels = {}
-            for lvl in abstract.findall(f"{W}lvl"):
-                levels[int(lvl.get(f"{W}ilvl"))] = {
-                    "fmt": _val(lvl, "numFmt", "decimal"),
-                    "text": _val(lvl, "lvlText", ""),
-                    "start": int(_val(lvl, "start", "1")),
-                    "suff": _val(lvl, "suff", "tab"),
-                }
-            self.abstract[abstract.get(f"{W}abstractNumId")] = levels
+            abstract_id = abstract.get(f"{W}abstractNumId")
+            self.abstract[abstract_id] = {int(lvl.get(f"{W}ilvl")): _level(lvl) for lvl in abstract.findall(f"{W}lvl")}
+            link = abstract.find(f"{W}numStyleLink")
+            if link is not None:
+                self.links[abstract_id] = link.get(f"{W}val")
         for num in root.findall(f"{W}num"):
             abstract_id = _val(num, "abstractNumId", "")
-            overrides = {}
+            starts, levels = {}, {}
             for override in num.findall(f"{W}lvlOverride"):
+                ilvl = int(override.get(f"{W}ilvl"))
                 start = override.find(f"{W}startOverride")
                 if start is not None:
-                    overrides[int(override.get(f"{W}ilvl"))] = int(start.get(f"{W}val"))
-            self.nums[num.get(f"{W}numId")] = (abstract_id, overrides)
+                    starts[ilvl] = int(start.get(f"{W}val"))
+                lvl = override.find(f"{W}lvl")
+                if lvl is not None:
+                    levels[ilvl] = _level(lvl)
+            self.nums[num.get(f"{W}numId")] = (abstract_id, starts, levels)
 
     @staticmethod
     def _style_numbering(document) -> dict[str, tuple[str, int]]:
@@ -212,23 +218,35 @@ class Numbering:
                     found[style.get(f"{W}styleId")] = (num_id, int(_val(num_pr, "ilvl", "0")))
         return found
 
+    def _definition(self, num_id: str, depth: int = 0) -> tuple[str, dict[int, dict]]:
+        abstract_id, _, levels = self.nums[num_id]
+        style = self.links.get(abstract_id)
+        if style and depth < 5 and self.styles.get(style, (None,))[0] in self.nums:
+            linked_id, linked = self._definition(self.styles[style][0], depth + 1)
+            return linked_id, {**linked, **levels}
+        return abstract_id, {**self.abstract.get(abstract_id, {}), **levels}
+
     def label(self, paragraph, document) -> str:
         p_pr = paragraph._p.pPr
         num_id, ilvl = None, 0
-        if p_pr is not None and p_pr.find(f"{W}numPr") is not None:
-            num_pr = p_pr.find(f"{W}numPr")
-            num_id = _val(num_pr, "numId", None)
-            ilvl = int(_val(num_pr, "ilvl", "0"))
-        elif p_pr is not None and p_pr.find(f"{W}pStyle") is not None:
-            num_id, ilvl = self.styles.get(p_pr.find(f"{W}pStyle").get(f"{W}val"), (None, 0))
+        num_pr = p_pr.find(f"{W}numPr") if p_pr is not None else None
+        style = p_pr.find(f"{W}pStyle") if p_pr is not None else None
+        if style is not None:
+            num_id, ilvl = self.styles.get(style.get(f"{W}val"), (None, 0))
+        if num_pr is not None:
+            num_id = _val(num_pr, "numId", num_id)
+            ilvl = int(_val(num_pr, "ilvl", str(ilvl)))
         if not num_id or num_id == "0" or num_id not in self.nums:
             return ""
-        abstract_id, overrides = self.nums[num_id]
-        levels = self.abstract.get(abstract_id, {})
+        abstract_id, levels = self._definition(num_id)
         if ilvl not in levels:
             return ""
-        counters = self.counters.setdefault(num_id, {})
-        start = overrides.get(ilvl, levels[ilvl]["start"])
+        starts = self.nums[num_id][1]
+        counters = self.counters.setdefault(abstract_id, {})
+        start = starts.get(ilvl, levels[ilvl]["start"])
+        if ilvl in starts and (num_id, ilvl) not in self.started:
+            self.started.add((num_id, ilvl))
+            counters.pop(ilvl, None)
         counters[ilvl] = counters.get(ilvl, start - 1) + 1
         for deeper in [k for k in counters if k > ilvl]:
             del counters[deeper]
@@ -237,10 +255,15 @@ class Numbering:
             return ""
         text = level["text"]
         for k in range(ilvl + 1):
-            value = counters.get(k, overrides.get(k, levels.get(k, {}).get("start", 1)))
+            value = counters.get(k, levels.get(k, {}).get("start", 1))
             fmt = FORMATS.get(levels.get(k, level)["fmt"], str)
             text = text.replace(f"%{k + 1}", fmt(value))
         return text + SUFFIX.get(level["suff"], "\t")
+
+
+def _level(lvl) -> dict:
+    return {"fmt": _val(lvl, "numFmt", "decimal"), "text": _val(lvl, "lvlText", ""),
+            "start": int(_val(lvl, "start", "1")), "suff": _val(lvl, "suff", "tab")}
 
 
 def _val(element, child: str, default):

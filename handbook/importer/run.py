@@ -106,6 +106,10 @@ def import_lines(root: Path, lines: list[grammar.Line], *, shown: str, source_fo
     data = _header(parsed, existing, doc_id or existing.id, known, category, today)
     outcome = Outcome(title, data["id"], kind=parsed.kind, source_format=source_format, notes=list(parsed.notes),
                       into=existing is not None)
+    if existing is not None and existing.corrections:
+        outcome.notes.append((1, f"原有勘误 {len(existing.corrections)} 条针对旧录入文字，未保留；请按原件核对后重新记录"))
+    if existing is not None and existing.note and existing.kind != "pending":
+        outcome.notes.append((1, f"原有编者注「{existing.note}」未保留"))
     if existing is not None and links.title_key(existing.title) != links.title_key(title):
         outcome.notes.insert(0, (lines[0].no if lines else 1,
                                  f"原件标题「{title}」与手册中的「{existing.title}」不同，已采用原件标题"))
@@ -203,7 +207,13 @@ def _target(known: Known, lines, shown: str, doc_id, into, force) -> model.Docum
     return None
 
 
+DRAWN = {"flow": "流程图", "form": "表格"}
+
+
 def _may_replace(existing: model.DocumentBase, shown: str, force: bool) -> None:
+    if existing.kind in DRAWN:
+        raise HandbookError([Problem(shown, 1, 1, f"「{existing.id}」是{DRAWN[existing.kind]}（{existing.title}），"
+                                                  "由编辑按原件绘制或建模，导入不会覆盖")])
     if existing.kind != "pending" and not force:
         raise HandbookError([Problem(shown, 1, 1, f"「{existing.id}」已有正文（{existing.title}），不会覆盖",
                                      hint="确需用原件替换现有正文时加 --force；新文件请用 --id 另起一个标识")])
@@ -359,6 +369,8 @@ def import_file(root: Path, path: Path, *, doc_id: str | None = None, kind: str 
     outcome.notes = [(no, f"已略去页码行「{text}」") for no, text in source.skipped] + outcome.notes
     outcome.notes += [(first, f"表格（{rows} 行 {cols} 列）已逐行录为段落，单元格之间以全角空格分隔")
                       for first, rows, cols in source.tables]
+    if outcome.kind == "pending":
+        raise HandbookError([Problem(str(path), 1, 1, f"原件中只有标题「{outcome.title}」，没有可导入的正文，未写入")])
     if write and outcome.lossless:
         write_outcome(root, outcome)
     return outcome
@@ -376,6 +388,7 @@ class SplitResult:
     outcomes: list[Outcome]
     unmatched: list[tuple[int, str]]  # title-like lines that match no entry (left inside the document before them)
     before_first: list[grammar.Line]  # text before the first recognised title (not imported)
+    skipped: list[tuple[int, str]] = field(default_factory=list)  # entries found but not imported, and why
 
 
 def split_lines(lines: list[grammar.Line], known: Known) -> tuple[list[tuple[str, list[grammar.Line]]], list, list]:
@@ -406,12 +419,20 @@ def import_split(root: Path, path: Path, *, force: bool = False, write: bool = T
     parts, unmatched, before = split_lines(source.lines, known)
     if not parts:
         raise HandbookError([Problem(str(path), 1, 1, "文件中没有找到汇编目录中任何一个文件的标题，无法拆分")])
-    outcomes = [import_lines(root, part, shown=str(path), source_format=_format(source), into=doc_id, force=force,
-                             today=today, known=known) for doc_id, part in parts]
-    if write:
-        if all(o.lossless for o in outcomes):
-            write_outcomes(root, outcomes)
-    return SplitResult(outcomes, unmatched, before)
+    outcomes, skipped = [], []
+    for doc_id, part in parts:
+        doc = known.docs[doc_id]
+        if doc.kind in DRAWN:
+            skipped.append((part[0].no, f"「{doc.title}」是{DRAWN[doc.kind]}，由编辑按原件绘制或建模，未导入"))
+            continue
+        outcomes.append(import_lines(root, part, shown=str(path), source_format=_format(source), into=doc_id,
+                                     force=force, today=today, known=known))
+    for outcome in outcomes:
+        if outcome.kind == "pending":
+            skipped.append((0, f"「{outcome.title}」在原件中只有标题，没有正文，未写入"))
+    if write and all(o.lossless for o in outcomes):
+        write_outcomes(root, [o for o in outcomes if o.kind != "pending"])
+    return SplitResult([o for o in outcomes if o.kind != "pending"], unmatched, before, skipped)
 
 
 # ---------------------------------------------------------------- the report
@@ -445,6 +466,8 @@ def format_split(result: SplitResult, root: Path | None = None) -> str:
     lines = [f"拆分为 {len(result.outcomes)} 个文件。"]
     if result.before_first:
         lines.append(f"  第一个标题之前的 {len(result.before_first)} 行未导入（第 {result.before_first[0].no} 行起）。")
+    for no, why in result.skipped:
+        lines.append(f"  {f'第 {no} 行：' if no else ''}{why}")
     for no, text in result.unmatched:
         lines.append(f"  第 {no} 行「{text}」像是标题，但不在汇编目录中：未拆分，留在上一文件中。")
     return "\n".join(lines + [format_report(o, root) for o in result.outcomes])
