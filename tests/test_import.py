@@ -316,3 +316,16 @@ def test_word_numbering_from_a_paragraph_style_and_restarted_instances(project, 
     assert outcome.data["articles"] == [{"text": "车辆分为：", "items": ["轿车；", "客车。"]},
                                         {"text": "驾驶员应当：", "items": ["持证上岗；", "安全驾驶。"]}]
     assert not [note for _, note in outcome.notes if "编号" in note]
+
+
+def test_numbering_gaps_and_repeats_are_reported_with_their_line(project, tmp_path):
+    lines = [TITLE, "第一条 总的要求。", "第二条 车辆管理：", "（一）登记；", "（三）调度。", "第五条 附则。", "第五条 施行。"]
+    outcome = imported(project, docx_file(tmp_path / "gaps.docx", lines), doc_id="gaps", write=False)
+    assert outcome.notes == [(5, "编号不连续：（一）之后是（三）（已按顺序重新编号）"),
+                             (6, "编号不连续：第二条之后是第五条（已按顺序重新编号）"),
+                             (7, "编号重复：第五条之后又是第五条（已按顺序重新编号）")]
+    assert outcome.lossless, "编号按生成的算，文字仍应一致"
+    assert "注意：第 6 行：编号不连续：第二条之后是第五条" in run.format_report(outcome)
+    chapters = [TITLE, "第一章 总则", "第一条 甲。", "第三章 附则", "第二条 乙。"]
+    outcome = imported(project, docx_file(tmp_path / "ch.docx", chapters), doc_id="gaps", write=False)
+    assert outcome.notes == [(4, "编号不连续：第一章之后是第三章（已按顺序重新编号）")]

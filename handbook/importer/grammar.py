@@ -418,6 +418,8 @@ class _Rules:
         self.articles: list[dict] = []  # when there are no chapters
         self.preamble: list[str] = []
         self.article_n = 0
+        self.last_source = 0  # the number the source gave the last article, for messages
+        self.last_heading: dict[str, int] = {}  # the same for chapters and sections
         self.chapter_n = 0
         self.section_n = 0
         self.current: dict | None = None  # the article being read
@@ -483,12 +485,16 @@ class _Rules:
         self.current = None
 
     def _count(self, unit: str, last: int, token: Token) -> int:
-        if token.n != last + 1:
-            from ..numbering import chinese_numeral
+        """The derived number of a chapter or section; a gap or repeat in the source's own numbers is noted."""
+        from ..numbering import chinese_numeral
+
+        source_last = self.last_heading.get(unit, 0) if last else 0
+        if token.n != source_last + 1:
             label = f"第{chinese_numeral(token.n)}{unit}"
-            before = f"第{chinese_numeral(last)}{unit}" if last else "开头"
-            problem = "编号重复" if token.n == last else "编号不连续"
-            self.parsed.notes.append((token.line.no, f"{problem}：{before}之后是{label}（已按顺序重新编号）"))
+            before = f"第{chinese_numeral(source_last)}{unit}" if source_last else "开头"
+            message = f"编号重复：{before}之后又是{label}" if token.n == source_last else f"编号不连续：{before}之后是{label}"
+            self.parsed.notes.append((token.line.no, f"{message}（已按顺序重新编号）"))
+        self.last_heading[unit] = token.n
         return last + 1
 
     def _pending_title(self, token: Token) -> bool:
@@ -500,14 +506,18 @@ class _Rules:
         return False
 
     def article(self, token: Token) -> None:
-        expected = self.article_n + 1
-        if token.n != expected:
+        last = self.last_source
+        if token.n != last + 1:
             style = self.article_style
             label = format_number(style, token.n) if token.n < 10000 else str(token.n)
-            before = format_number(style, self.article_n) if self.article_n else "开头"
-            problem = "编号重复" if token.n == self.article_n else "编号不连续"
-            self.parsed.notes.append((token.line.no, f"{problem}：{before}之后是{label}（已按顺序重新编号）"))
-        self.article_n = expected
+            before = format_number(style, last) if last else "开头"
+            if token.n == last:
+                message = f"编号重复：{before}之后又是{label}"
+            else:
+                message = f"编号不连续：{before}之后是{label}"
+            self.parsed.notes.append((token.line.no, f"{message}（已按顺序重新编号）"))
+        self.last_source = token.n
+        self.article_n += 1
         self.current = {"clauses": [], "_line": token.line.no}
         if token.rest:
             self.current["clauses"].append({"text": token.rest, "items": []})
