@@ -18,7 +18,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
     "loading": (
         "load", "sources", "structure", "refs", "validate", "lint", "flow", "profile", "schema",
         "forms.definitions", "forms.data", "forms.records",
-        "importer.grammar", "importer.reader", "importer.links", "importer.writer",
+        "importer.grammar", "importer.reflow", "importer.reader", "importer.links", "importer.writer",
     ),
     # one edition → bytes: pages, flowcharts, DOCX, PDF; nothing here writes the site or runs MkDocs
     "rendering": (

@@ -116,3 +116,43 @@ def test_a_repeated_number_in_the_seed_is_reported_with_its_line(handbook, known
     paragraphs = cut_into_paragraphs(SLICES[15], document_lines(hand, handbook.index), hand.doc.corrections)
     assert paragraphs[notes[0][0] - 1].lstrip().startswith("三、")
     assert outcome.lossless, "重复的编号按顺序重新编号，仍应核对一致"
+
+
+# Run together, the seed cannot show where one 款 or free paragraph ends and the next begins, nor a
+# heading that ends in a colon before a new list (工作职责：（一）…): those are the only differences allowed.
+RUN_TOGETHER_DIFFERENCES = {"secretariat-two-rules": [("heading", ""), ("heading", "")]}
+
+
+def numbered_skeleton(built) -> list[tuple[str, str]]:
+    return [(e.kind, e.label) for e in built.walk() if e.kind in ("chapter", "section", "article", "item", "heading")]
+
+
+def test_seed_documents_run_together_on_one_line_keep_their_numbered_skeleton(handbook, known, capsys):
+    """The seed as it is: each document one line with no breaks. Cut back into paragraphs by the
+    expected numbers, it imports with every character and the hand transcription's numbering."""
+    from collections import Counter
+
+    from handbook import model
+
+    rows, failures = [], []
+    for seq in sorted(SLICES):
+        hand = next(s for s in handbook.structures if s.doc.seq == seq)
+        if hand.doc.kind in DRAWN:
+            continue
+        outcome = run.import_lines(handbook.root, [Line(SLICES[seq], 1)], shown="seed.txt", into=hand.doc.id,
+                                   force=True, known=known)
+        imported = structure_module.build(model.DOCUMENT.validate_python(outcome.data))
+        a, b = numbered_skeleton(hand), numbered_skeleton(imported)
+        missing = sorted((Counter(a) - Counter(b)).elements())
+        extra = sorted((Counter(b) - Counter(a)).elements())
+        expected = RUN_TOGETHER_DIFFERENCES.get(hand.doc.id, [])
+        ok = outcome.lossless and not extra and missing == expected and [x for x in a if x not in expected] == \
+            [x for x in b if x not in expected]
+        rows.append(f"  {seq:>2} {hand.doc.id:<38} 文字{'一致' if outcome.lossless else '不一致'}，编号骨架"
+                    + ("一致" if not missing and not extra else f"差 {len(missing) + len(extra)} 处（已说明）" if ok else
+                       f"不同：缺 {missing[:4]}，多 {extra[:4]}"))
+        if not ok:
+            failures.append(rows[-1])
+    with capsys.disabled():
+        print("\n种子原样（整篇一行）导入：\n" + "\n".join(rows))
+    assert not failures, "\n".join(failures)

@@ -15,6 +15,7 @@ from ..refs import Index
 from ..render.plain import document_lines
 from . import grammar, links, reader, writer
 from .grammar import normalise
+from .reflow import reflow
 
 INTO_CHANGE = "据原件录入"
 KIND_NAMES = {"rules": "规则（章—条—款—项）", "outline": "提纲（一、（一）1.）", "duties": "职责清单", "pending": "待录入（只有标题）"}
@@ -93,6 +94,7 @@ def import_lines(root: Path, lines: list[grammar.Line], *, shown: str, source_fo
                  today: dt.date | None = None, known: Known | None = None) -> Outcome:
     """Recognise, link and check one document's lines; nothing is written (see write_outcome)."""
     known = known or known_documents(root)
+    lines = reflow(lines, [d.title for d in known.docs.values()])
     existing = _target(known, lines, shown, doc_id, into, force)
     parsed = grammar.parse(lines, kind, known_title=existing.title if existing else None)
     title = parsed.data.get("title")
