@@ -166,6 +166,7 @@ def test_number_issuer_and_date_lines_are_kept(project, tmp_path):
     assert outcome.data["imprint"] == "X区委办发〔2019〕12号 中共X区委员会办公室 2019年10月23日"
     assert outcome.data["issuer"] == "中共X区委员会办公室"
     assert outcome.data["issued"] == dt.date(2019, 10, 23)
+    assert outcome.data["history"] == [{"date": dt.date(2019, 10, 23), "number": "X区委办发〔2019〕12号", "change": "印发"}]
 
 
 def test_gbk_text_file_with_page_number_lines(project, tmp_path):

@@ -264,8 +264,11 @@ class Lists:
         """二、事项范围 on its own line, its opening words on the next: they are the item's text."""
         items = self.stack[-1][1]
         last = items[-1] if items else None
-        return last is not None and "_style" in last and "title" in last and "text" not in last \
-            and not last.get("items") and text.endswith(SENTENCE_END + ("：", ":"))
+        if last is None or "_style" not in last or "text" in last or last.get("items"):
+            return False
+        if "title" not in last:
+            return True  # （三） alone on its line
+        return text.endswith(SENTENCE_END + ("：", ":"))
 
     def paragraph(self, text: str) -> None:
         if self.wants_text(text):
@@ -375,8 +378,7 @@ class _Outline:
             self.preamble = []
         if self.preamble:
             data["preamble"] = self.preamble
-        if chain != DEFAULT_CHAINS.get(self.parsed.kind, DEFAULT_CHAINS["outline"])[:len(chain)] or \
-                (self.body and self.lists.stack[0][0] is None):
+        if chain != DEFAULT_CHAINS.get(self.parsed.kind, DEFAULT_CHAINS["outline"])[:len(chain)]:
             data["styles"] = chain
         top = chain[0] if chain else "一、"
         data["body"] = finish_nodes(self.body, top, chain or DEFAULT_CHAINS["outline"])
@@ -452,9 +454,7 @@ class _Rules:
 
     def _fits(self, token: Token) -> bool:
         """Items under an article start at （一）; a list in another style cannot be derived there."""
-        if self.lists.stack[0][0] is not None or token.style == "（一）":
-            return True
-        return False
+        return self.lists.stack[0][0] is not None or token.style == "（一）"
 
     def _target(self) -> list:
         if not self.chapters:
@@ -467,9 +467,12 @@ class _Rules:
     def chapter(self, token: Token, following: Token | None) -> None:
         self.chapter_n = self._count("章", self.chapter_n, token)
         self.section_n = 0
+        chapter = {"title": _collapse(token.rest)}
         if self.articles and not self.chapters:
-            self.parsed.notes.append((token.line.no, "第一章之前已有条，这些条并入第一章之前无法表示，已归入第一章"))
-        self.chapters.append({"title": _collapse(token.rest)})
+            self.parsed.notes.append((token.line.no, "第一章之前已有条：规则的条要么都在章中，要么都不分章，"
+                                                     "这些条只能归入第一章（核对会指出位置变化）"))
+            chapter["articles"], self.articles = self.articles, []
+        self.chapters.append(chapter)
         self.current = None
 
     def section(self, token: Token) -> None:

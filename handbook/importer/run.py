@@ -106,6 +106,9 @@ def import_lines(root: Path, lines: list[grammar.Line], *, shown: str, source_fo
         if existing is not None:
             _may_replace(existing, shown, force)
     data = _header(parsed, existing, doc_id or existing.id, known, category, today)
+    if existing is None:  # a new document joins the end of the compendium's contents, as `new` does
+        data = {"id": data["id"], "kind": data["kind"],
+                "seq": max((d.seq for d in known.docs.values() if d.seq), default=0) + 1, **data}
     outcome = Outcome(title, data["id"], kind=parsed.kind, source_format=source_format, notes=list(parsed.notes),
                       into=existing is not None)
     if existing is not None and existing.corrections:
@@ -252,6 +255,9 @@ def _header(parsed: grammar.Parsed, existing, doc_id: str, known: Known, categor
     if issued:
         data["issued"] = issued
     history = [h.model_dump(exclude_none=True) for h in existing.history] if existing is not None else []
+    number = fields.get("number")
+    if issued and number and not any(h.get("number") == number for h in history):
+        history.insert(0, {"date": issued, "number": number, "change": "印发"})  # the 文号 has a place of its own here
     if existing is not None:
         history.append({"date": today or dt.date.today(), "change": INTO_CHANGE})
     if history:
