@@ -118,7 +118,7 @@ def test_references_become_links_and_ambiguous_ones_are_reported(project, tmp_pa
 
 
 def test_reference_link_is_a_working_link_on_the_built_page(project, tmp_path):
-    from handbook.site import build_site
+    from handbook.pipeline import build_site
 
     lines = [TITLE, "第一条 总的要求。", "第二条 车辆管理。", "第三条 依照本办法第二条办理。"]
     imported(project, docx_file(tmp_path / "refs.docx", lines), doc_id="refs-test")
