@@ -330,3 +330,26 @@ def test_numbering_gaps_and_repeats_are_reported_with_their_line(project, tmp_pa
     chapters = [TITLE, "第一章 总则", "第一条 甲。", "第三章 附则", "第二条 乙。"]
     outcome = imported(project, docx_file(tmp_path / "ch.docx", chapters), doc_id="gaps", write=False)
     assert outcome.notes == [(4, "编号不连续：第一章之后是第三章（已按顺序重新编号）")]
+
+
+def test_run_together_text_is_cut_only_at_the_expected_next_number(project, tmp_path):
+    """One line, as text copied out of a PDF: cut before 第二条 … but not inside 违反本办法第三条的."""
+    text = (TITLE + "第一章 总则第一条 为规范测试用车管理，结合工作实际，制定本办法，请各科室认真遵照执行。"
+            "第二条 违反本办法第三条的，依照第三条处理；用车提前1天申请，单次费用在10万元以内。"
+            "第三条 测试车辆实行以下管理：（一）统一登记；（二）统一调度。第二章 附则第四条 本办法自印发之日起施行。")
+    path = tmp_path / "flat.txt"
+    path.write_text(text, encoding="utf-8")
+    outcome = imported(project, path, doc_id="flat", write=False)
+    assert outcome.lossless and not outcome.notes, run.format_report(outcome)
+    chapters = outcome.data["chapters"]
+    assert [c["title"] for c in chapters] == ["总则", "附则"]
+    articles = chapters[0]["articles"]
+    assert len(articles) == 3 and chapters[1]["articles"] == ["本办法自印发之日起施行。"]
+    assert articles[1] == "违反本办法[[tiao-3]]的，依照[[tiao-3]]处理；用车提前1天申请，单次费用在10万元以内。"
+    assert articles[2]["items"] == ["统一登记；", "统一调度。"]
+
+
+def test_a_paragraph_citing_the_next_article_stays_one_paragraph(project, tmp_path):
+    lines = [TITLE, "第一条 依照第二条办理。", "第二条 车辆管理。"]
+    outcome = imported(project, docx_file(tmp_path / "cite.docx", lines), doc_id="cite", write=False)
+    assert outcome.data["articles"][0] == "依照[[tiao-2]]办理。" and not outcome.notes

@@ -15,6 +15,10 @@ import re
 from .grammar import HEADER_LINES, Line, normalise, tokenize
 
 ENDS = "。；;：:！？!?”）)"
+RUN_TOGETHER = 150  # a paragraph this long may hold several; a shorter one is taken as it is
+# words that make 第五条 a citation, never the start of an article
+CITING = re.compile(r"(本(规则|制度|办法|细则|规定|实施办法|条例)|依照|按照|根据|依据|违反|参照|见|和|、|或|及|与|至|到|由|第[一二三四五六七八九十百]+[章节])$")
+PUNCTUATION = re.compile(r"[，,；;。：:、“”（）()！？!?《》]")
 SENTENCE = re.compile(r"[。；;！？!?]")
 TITLE_MAX = 30
 MARKER_START = re.compile(r"第|[（(]|[〇零一二三四五六七八九十百千两]+、|\d{1,3}[.．、]|[①-⑳]")
@@ -65,8 +69,15 @@ def reflow(lines: list[Line], titles: list[str] = ()) -> list[Line]:
     expect = _Expectation()
     out: list[Line] = []
     for line in lines:
-        for text in _cut(line.text.strip(), expect, titles if not out else ()):
+        text = line.text.strip()
+        if len(text) < RUN_TOGETHER:
+            first = tokenize(Line(text, 0))
+            if first.kind != "plain" and expect.accepts(first):
+                expect.take(first)
             out.append(Line(text, line.no))
+            continue
+        for part in _cut(text, expect, titles if not out else ()):
+            out.append(Line(part, line.no))
     return out
 
 
@@ -94,7 +105,8 @@ def _cut(text: str, expect: _Expectation, titles) -> list[str]:
             continue
         verdict = expect.accepts(token)
         segment = text[start:at]
-        if verdict is None or not _boundary(segment, verdict):
+        if verdict is None or not _boundary(segment, verdict, token) or \
+                token.kind == "article" and CITING.search(segment.rstrip()):
             continue
         tail = _heading_tail(segment) if not segment.rstrip()[-1] in ENDS else ""
         if tail:
@@ -108,7 +120,7 @@ def _cut(text: str, expect: _Expectation, titles) -> list[str]:
     return [p for p in parts if p]
 
 
-def _boundary(segment: str, verdict: str) -> bool:
+def _boundary(segment: str, verdict: str, token) -> bool:
     """May a paragraph end here? After a sentence, or after a short title (第一章总则, 一、基本原则)."""
     body = segment.rstrip()
     if not body:
@@ -119,8 +131,12 @@ def _boundary(segment: str, verdict: str) -> bool:
         return True  # …高效有序。综合室主要工作职责 1.负责…
     if verdict in ("restart", "repeat"):
         return False
-    rest = tokenize(Line(body, 0)).rest
-    return len(rest) <= TITLE_MAX and not SENTENCE.search(rest) and body != rest
+    first = tokenize(Line(body, 0))
+    if first.kind == "plain" and token.n == 1 and len(body) <= 60 and not SENTENCE.search(body) \
+            and not re.search(r"[，,：:、]", body):
+        return True  # the document's title before its first 第一章, 第一条 or 一、
+    titled = first.kind in ("chapter", "section") or token.kind == "list" and first.kind == "list"
+    return titled and len(first.rest) <= TITLE_MAX and not PUNCTUATION.search(first.rest)
 
 
 def _heading_tail(segment: str) -> str:
