@@ -353,3 +353,22 @@ def test_a_paragraph_citing_the_next_article_stays_one_paragraph(project, tmp_pa
     lines = [TITLE, "第一条 依照第二条办理。", "第二条 车辆管理。"]
     outcome = imported(project, docx_file(tmp_path / "cite.docx", lines), doc_id="cite", write=False)
     assert outcome.data["articles"][0] == "依照[[tiao-2]]办理。" and not outcome.notes
+
+
+def test_citations_of_other_handbook_documents_link_to_their_articles(project, tmp_path):
+    lines = [TITLE,
+             "第一条 到会人数依照《X区委办公室室务会会议议事决策规则》第十六条执行。",
+             "第二条 参照《X区委办公室公文管理制度》第三条办理。",
+             "第三条 按《中华人民共和国测试法》和第二条的规定办理。"]
+    outcome = imported(project, docx_file(tmp_path / "other.docx", lines), doc_id="other-refs")
+    assert outcome.written, run.format_report(outcome)
+    data = yaml.safe_load(outcome.path.read_text(encoding="utf-8"))
+    assert data["articles"][0] == ("到会人数依照[[shiwuhui-rules#quorum|《X区委办公室室务会会议议事决策规则》第十六条]]执行。")
+    assert data["articles"][1] == "参照[[document-management|《X区委办公室公文管理制度》]]第三条办理。"
+    assert data["articles"][2] == "按《中华人民共和国测试法》和第二条的规定办理。"
+    report = run.format_report(outcome)
+    assert "「《X区委办公室公文管理制度》第三条」保留为文字：已链接到文件；该文件中这一条没有键" in report
+    assert "「第二条」保留为文字：同一句中提到了其他文件" in report
+    handbook, _ = load_handbook(project)
+    target = handbook.index.resolve(Ref("shiwuhui-rules#quorum", None), "other-refs")
+    assert target.anchor == "quorum" and target.page.startswith("shiwuhui-rules")

@@ -83,7 +83,7 @@ def link(data: dict, kind: str, documents: dict[str, OtherDocument], here: str) 
                     replacement = f"[[{target.id}#{target.keys_by_article[n]}|{words}]]"
                 else:
                     replacement = f"[[{target.id}|《{title}》]]第{match['n']}条"
-                    result.unlinked.append((words, "已链接到文件，但该条没有键，未链接到条"))
+                    result.unlinked.append((words, "已链接到文件；该文件中这一条没有键（或不按条编号），未链接到条"))
             else:
                 sentence = text[:match.start()]
                 sentence = re.split(r"[。；;]", sentence)[-1]
