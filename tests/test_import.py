@@ -372,3 +372,12 @@ def test_citations_of_other_handbook_documents_link_to_their_articles(project, t
     handbook, _ = load_handbook(project)
     target = handbook.index.resolve(Ref("shiwuhui-rules#quorum", None), "other-refs")
     assert target.anchor == "quorum" and target.page.startswith("shiwuhui-rules")
+
+
+def test_a_number_that_would_change_its_style_is_a_difference(project, tmp_path):
+    """一、 items, a free paragraph, then 1. items at the top: the model cannot number that list 1., so
+    the import must not pass as faithful (the text alone would match)."""
+    lines = [TITLE, "一、车辆登记。", "二、车辆调度。", "以下为补充规定。", "1.补充甲。", "2.补充乙。"]
+    outcome = imported(project, docx_file(tmp_path / "styles.docx", lines), doc_id="styles", write=False)
+    assert not outcome.lossless
+    assert any("编号「1.」" in d.source for d in outcome.differences), run.format_report(outcome)

@@ -328,6 +328,29 @@ def compare(lines: list[grammar.Line], rendered: list[str], outcome: Outcome) ->
             continue
         line = where[min(i1, len(where) - 1)] if where else 1
         outcome.differences.append(Difference(line, source[i1:i2], imported[j1:j2]))
+    _compare_numbering(lines, rendered, outcome)
+
+
+def _compare_numbering(lines: list[grammar.Line], rendered: list[str], outcome: Outcome) -> None:
+    """Numbers may be renumbered (the grammar notes it), but each must keep its kind and style:
+    a （一） that would show as 一、 is a difference too."""
+    def marks(texts):
+        out = []
+        for no, text in texts:
+            token = grammar.tokenize(grammar.Line(text, no))
+            if token.kind != "plain":
+                out.append((token.kind, token.style, no, text[:len(text) - len(token.rest)].strip()))
+        return out
+
+    source = marks((line.no, line.text.strip()) for line in lines)
+    imported = marks((0, text) for text in rendered)
+    for a, b in zip(source, imported):
+        if a[:2] != b[:2]:
+            outcome.differences.append(Difference(a[2], f"编号「{a[3]}」", f"编号「{b[3]}」"))
+            return
+    if len(source) != len(imported):
+        extra = source[len(imported)] if len(source) > len(imported) else None
+        outcome.differences.append(Difference(extra[2] if extra else 1, f"编号 {len(source)} 处", f"编号 {len(imported)} 处"))
 
 
 # ---------------------------------------------------------------- files
