@@ -346,7 +346,7 @@ def _compare_numbering(lines: list[grammar.Line], rendered: list[str], outcome: 
     imported = marks((0, text) for text in rendered)
     for a, b in zip(source, imported):
         if a[:2] != b[:2]:
-            outcome.differences.append(Difference(a[2], f"编号「{a[3]}」", f"编号「{b[3]}」"))
+            outcome.differences.append(Difference(a[2], f"编号 {a[3]}", f"编号 {b[3]}"))
             return
     if len(source) != len(imported):
         extra = source[len(imported)] if len(source) > len(imported) else None
