@@ -143,7 +143,7 @@ class _Writer:
         item = el("w:sdt", None, el("w:sdtPr", None, el("w:id", {"val": self.take_id()}), el("w15:repeatingSectionItem")),
                   el("w:sdtContent", None, self.row(row, keep_next)))
         section = el("w:sdt", None,
-                     el("w:sdtPr", None, el("w:alias", {"val": row.loop.label}), el("w:tag", {"val": row.loop.id}),
+                     el("w:sdtPr", None, el("w:alias", {"val": literal(row.loop.label)}), el("w:tag", {"val": row.loop.id}),
                         el("w:id", {"val": self.take_id()}), el("w15:repeatingSection")),
                      el("w:sdtContent", None, self.marker_row(f"{{%tr for {lay.LOOP_VARIABLE} in {row.loop.id} %}}"),
                         item, self.marker_row("{%tr endfor %}")))
