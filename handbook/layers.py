@@ -11,7 +11,7 @@ Names are relative to the package: "forms.model" is handbook/forms/model.py.
 LAYERS: dict[str, tuple[str, ...]] = {
     # what everything stands on: the schema, errors as data, files and dates; no reading, no rendering
     "foundations": (
-        "", "forms", "render",  # the packages themselves
+        "", "forms", "render", "importer",  # the packages themselves
         "errors", "files", "paths", "dates", "numbering", "ref_syntax", "model", "forms.model", "urls", "text", "zipfiles", "layers",
         "lock",
     ),
@@ -19,6 +19,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
     "loading": (
         "load", "sources", "structure", "refs", "validate", "lint", "flow", "profile", "schema",
         "forms.definitions", "forms.data", "forms.records", "forms.excel", "decide",
+        "importer.grammar", "importer.reflow", "importer.reader", "importer.links", "importer.writer",
     ),
     # one edition → bytes: pages, flowcharts, DOCX, PDF; nothing here writes the site or runs MkDocs
     "rendering": (
@@ -26,6 +27,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "render.ooxml", "render.gbt9704", "d2", "guide", "history", "diff",
         "forms.layout", "forms.controls", "forms.preview", "forms.page", "forms.render", "forms.templates",
         "forms.example", "forms.output", "forms.browser", "decide_page",
+        "importer.run",  # recognise, link, render back to plain text and compare
     ),
     # the outputs as plug-ins (outputs/base.py is the interface, outputs/__init__.py the order)
     "outputs": (
@@ -38,6 +40,6 @@ LAYERS: dict[str, tuple[str, ...]] = {
     ),
     # what a person runs: build.py's subcommands
     "commands": (
-        "cli", "cli_parser", "editor_commands", "serve", "scaffold", "forms.cli", "decide_cli",
+        "cli", "cli_parser", "editor_commands", "serve", "scaffold", "forms.cli", "decide_cli", "importer.cli",
     ),
 }

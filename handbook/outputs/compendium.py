@@ -19,7 +19,7 @@ from .base import Build, Files, Inputs, Output
 class Compendium(Output):
     name = "compendium"
     cached = True
-    in_preview = False
+    download = True
 
     def inputs(self, build: Build) -> Inputs:
         return Inputs(files=("assets/fontconfig/fonts.conf",), settings={"pdf": build.pdf},

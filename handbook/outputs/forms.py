@@ -14,7 +14,7 @@ from .base import Build, Files, Inputs, Output
 class BlankForms(Output):
     name = "forms"
     cached = True
-    in_preview = False
+    download = True
 
     def inputs(self, build: Build) -> Inputs:
         return Inputs(files=("forms/*.yaml", "templates/forms/*.docx"), packages=("docxtpl", "python-docx", "lxml"))
