@@ -103,7 +103,6 @@ def generated_names(doc_ids, form_ids, flow_ids, compendium: model.Compendium | 
     if compendium is not None:
         names |= {compendium_download(compendium, s) for s in (".docx", ".pdf")}
     names |= {form_download(i) for i in form_ids} | {form_print_download(i) for i in form_ids}
-    names |= {FORM_FILL_SCRIPT} | {form_script(i) for i in form_ids}
     return names
 
 
