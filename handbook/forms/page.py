@@ -1,7 +1,10 @@
-"""The handbook page of a form: purpose, the rules requiring it, download, preview, field table.
+"""The handbook page of a form, for staff: purpose, the rules requiring it, who signs, the fill-in
+form (下载 Word / 打印), both blanks, the preview; and the editor guide's section on forms
+(field ids, fill commands), which staff pages do not show.
 
 Pages sit at the site root as form-<form-id>.md → form-<form-id>.html, next to the
-document pages they link to; the blank DOCX is at downloads/<form-id>.docx.
+document pages they link to; the blanks are downloads/<form-id>.docx (Word/WPS) and
+downloads/<form-id>-print.docx (to write by hand), the fill-in form's scripts assets/forms/.
 """
 
 from __future__ import annotations
