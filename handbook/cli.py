@@ -183,3 +183,6 @@ def main(argv: list[str]) -> int:
     except KeyboardInterrupt:
         print("\n已中断。", file=sys.stderr)
         return 130
+    except OSError as error:  # a folder that cannot be written or read, whichever command met it
+        print(f"错误：{os_failure(error)}", file=sys.stderr)
+        return 1

@@ -18,7 +18,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
     # YAML in, one checked edition out: sources → structures → index → problems
     "loading": (
         "load", "sources", "structure", "refs", "validate", "lint", "flow", "profile", "schema",
-        "forms.definitions", "forms.data", "forms.records", "decide",
+        "forms.definitions", "forms.data", "forms.records", "forms.excel", "decide",
         "importer.grammar", "importer.reflow", "importer.reader", "importer.links", "importer.writer",
     ),
     # one edition → bytes: pages, flowcharts, DOCX, PDF; nothing here writes the site or runs MkDocs
@@ -26,7 +26,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "render.pages", "render.plain", "render.compendium", "render.flowcharts", "render.pdf",
         "render.ooxml", "render.gbt9704", "d2", "guide", "history", "diff",
         "forms.layout", "forms.controls", "forms.preview", "forms.page", "forms.render", "forms.templates",
-        "forms.example", "forms.output", "decide_page",
+        "forms.example", "forms.output", "forms.browser", "decide_page",
         "importer.run",  # recognise, link, render back to plain text and compare
     ),
     # the outputs as plug-ins (outputs/base.py is the interface, outputs/__init__.py the order)
