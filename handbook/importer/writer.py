@@ -64,8 +64,8 @@ def _mapping(mapping: dict, indent: int) -> list[str]:
             if not value:
                 lines.append(f"{pad}{name}: {'[]' if isinstance(value, list) else '{}'}")
                 continue
-            if isinstance(value, list) and all(isinstance(v, str) and len(v) < 8 for v in value) and name == "styles":
-                lines.append(f"{pad}{name}: [{', '.join(scalar(v) if not v.endswith('.') else repr_quoted(v) for v in value)}]")
+            if name == "styles":  # a short list on one line, as in regulations/*.yaml: ["一、", "（一）", "1、"]
+                lines.append(f"{pad}{name}: [{', '.join(scalar(v) for v in value)}]")
                 continue
             lines.append(f"{pad}{name}:")
             lines += _block(value, indent + 2)
@@ -74,18 +74,13 @@ def _mapping(mapping: dict, indent: int) -> list[str]:
     return lines
 
 
-def repr_quoted(text: str) -> str:
-    return '"' + text + '"'
-
-
 def document_yaml(data: dict, comment: str) -> str:
     ordered = {name: data[name] for name in HEADER_ORDER if name in data}
     ordered.update({name: value for name, value in data.items() if name not in ordered})
     lines = ["# yaml-language-server: $schema=../schema/document.schema.json", f"# {comment}"]
     for name, value in ordered.items():
-        if name in ("preamble", "chapters", "articles", "body") and name in ordered:
-            if name in ("chapters", "articles", "body"):
-                lines.append("# 编号（第一章、第一条、一、（一）……）由系统按顺序生成，正文中不写。")
+        if name in ("chapters", "articles", "body"):
+            lines.append("# 编号（第一章、第一条、一、（一）……）由系统按顺序生成，正文中不写。")
         lines += _mapping({name: value}, 0)
     text = "\n".join(lines) + "\n"
     if yaml.safe_load(text) != ordered:  # the one guarantee that matters: read back, the same data
