@@ -33,6 +33,8 @@ from .render.compendium import build_compendium, compendium_filename
 from .render.pdf import PdfError, available as pdf_available, compendium_pdf
 from .render.flowcharts import RenderedFlow, flow_markdown, render_all
 from .render.pages import PageExtras, PageRenderer, Related, nav_title
+from .search_index import write_search_index
+from .synonyms import load_synonyms
 from .sources import Handbook, load_handbook
 
 # Folders of assets/ that belong in the site (fonts and font configs are for rendering only)
@@ -285,6 +287,7 @@ def build_site(root: Path, out: Path, *, build_dir: Path | None = None, extra_st
     shutil.rmtree(staging, ignore_errors=True)
     try:
         run_mkdocs(generated.config, staging, source_date_epoch(handbook))
+        write_search_index(handbook, staging, load_synonyms(root))
         for step in extra_steps:
             step(handbook, staging)
         (staging / EDITION_STAMP).write_text(profile + "\n", encoding="utf-8")

@@ -72,6 +72,7 @@ def load_handbook(root: Path) -> tuple[Handbook | None, list[Problem]]:
     from .forms.definitions import load_forms, reference_problems
     from .validate import check_documents, check_handbook
     from .lint import lint_sources
+    from .synonyms import synonym_problems
 
     comp_source, compendium, problems = load_compendium(root)
     loaded, doc_problems = load_documents(root)
@@ -85,6 +86,7 @@ def load_handbook(root: Path) -> tuple[Handbook | None, list[Problem]]:
     problems += form_problems + reference_problems(handbook.forms, handbook.index)
     problems += _form_entries(pairs, {f.form.id for f in handbook.forms})
     problems += lint_sources(pairs, [comp_source], handbook.index)
+    problems += synonym_problems(root, handbook)
     if compendium is None or any(p.severity == "error" for p in problems):
         return None, problems
     return handbook, problems
