@@ -327,6 +327,7 @@
         }
       })
       candidates.sort(order)
+      candidates.forEach(function (c, i) { c.rank = i })
       var groups = [], byDoc = new Map()
       candidates.forEach(function (c) {
         var group = byDoc.get(c.doc.number)
@@ -409,6 +410,17 @@
     return page + query + (anchor ? "#" + encodeURIComponent(anchor) : "")
   }
 
+  /* Entries of all groups in rank order (each knows its group). */
+  function flat(groups) {
+    var all = []
+    groups.forEach(function (g) {
+      var doc = { page: g.page, title: g.title, category: g.category, status: g.status, sourcePage: g.sourcePage,
+                  pending: g.pending }
+      g.entries.forEach(function (e) { all.push(Object.assign({ doc: doc }, e)) })
+    })
+    return all.sort(function (a, b) { return a.rank - b.rank })
+  }
+
   function quoted(words) { return words.map(function (w) { return "“" + w + "”" }).join("、") }
 
   Engine.prototype.answer = function (core, parsed, shown, pending, rows, extra) {
@@ -419,15 +431,22 @@
         page: c.doc.page, anchor: row.anchor, target: c.doc.page + (row.anchor ? "#" + row.anchor : ""),
         url: urlOf(c.doc.page, row.anchor, marks), title: row.title, titleHtml: highlight(row.title, marks),
         snippet: highlight(snippet(row.text, marks), marks), marks: marks, exact: c.phrase, all: c.all,
-        score: c.score,
+        score: c.score, rank: c.rank,
       }
     }
     function groupOf(g) {
+      var seen = new Set()
+      var entries = g.entries.map(entryOf).filter(function (e) { // form field groups share one anchor
+        return !seen.has(e.target) && seen.add(e.target)
+      })
       return { page: g.doc.page, title: g.doc.title, category: g.doc.category, status: g.doc.status,
-               sourcePage: g.doc.sourcePage, pending: g.doc.pending, entries: g.entries.map(entryOf) }
+               sourcePage: g.doc.sourcePage, pending: g.doc.pending, entries: entries }
     }
     var groups = shown.map(groupOf), pendingGroups = pending.map(groupOf)
-    var pendingNotes = pendingGroups.map(function (g) {
+    var exactPending = pendingGroups.filter(function (g) {
+      return parsed.phrase && g.title.toLowerCase().replace(/\s+/g, "").includes(parsed.phrase)
+    })
+    var pendingNotes = (groups.length ? exactPending : pendingGroups).map(function (g) {
       return "《" + g.title + "》正文待录入" + (g.sourcePage ? "，原汇编第 " + g.sourcePage + " 页" : "")
     })
     var message
@@ -439,16 +458,18 @@
     else if (parsed.missing.length)
       message = "手册中没有找到" + quoted(parsed.missing) + "；以下是含有" + quoted(words) + "的结果"
     else message = "找到 " + extra.total + " 个文件中的结果"
+    if (groups.length && pendingNotes.length)
+      message += pendingNotes.length <= 2 ? "；" + pendingNotes.join("；")
+                                          : "；另有 " + pendingNotes.length + " 个文件正文待录入（列在最后）"
     return {
-      query: parsed.phrase, words: parsed.words.map(function (w) {
+      query: parsed.phrase, words: parsed.words.filter(function (w) { return parsed.missing.indexOf(w.text) < 0 }).map(function (w) {
         return { text: w.text, alternatives: w.alternatives.map(function (a) { return a.text }) }
       }),
       missing: parsed.missing, message: message, total: extra.total, groups: groups, pending: pendingGroups,
       pendingNotes: pendingNotes, facets: extra.facets,
       categories: core.data.categories.slice(),
-      ranked: [].concat.apply([], groups.concat(pendingGroups).map(function (g) {
-        return g.entries.map(function (e) { return e.target })
-      })),
+      results: flat(groups).concat(flat(pendingGroups)),
+      ranked: flat(groups).concat(flat(pendingGroups)).map(function (e) { return e.target }),
     }
   }
 

@@ -8,7 +8,6 @@
   "use strict"
 
   var DEBOUNCE_MS = 80
-  var SHOWN_PER_PAGE = 3 // entries of one page shown before "more"
   var PAGE_LIMIT = 20 // pages in the list before "显示更多"
   var STATUSES = ["现行", "试行", "废止"]
 
@@ -98,7 +97,7 @@
       panel.setAttribute("data-state", kind)
       panel.setAttribute("data-query", query)
       showFilters(answer)
-      var items = answer.groups.map(function (group) { return groupItem(group) })
+      var items = answer.results.filter(function (e) { return !e.doc.pending }).map(resultItem)
       if (answer.total > answer.groups.length) {
         var more = element("button", { type: "button", class: "md-button hb-search-more", text: "显示更多结果" })
         more.addEventListener("click", function () { state.limit += PAGE_LIMIT; run() })
@@ -107,7 +106,7 @@
       if (answer.pending.length) {
         if (answer.groups.length)
           items.push(element("li", { class: "hb-search-group", text: "正文待录入" }))
-        answer.pending.forEach(function (group) { items.push(pendingItem(group)) })
+        answer.results.filter(function (e) { return e.doc.pending }).forEach(function (e) { items.push(pendingItem(e)) })
       }
       list.replaceChildren.apply(list, items)
     }
@@ -139,47 +138,35 @@
       filters.replaceChildren(row1, row2)
     }
 
-    function entryLink(group, entry, first) {
-      var article = element("article", {
-        class: "md-search-result__article md-typeset" + (first ? " md-search-result__article--document" : ""),
-      })
-      if (first) {
-        article.appendChild(element("div", { class: "md-search-result__icon md-icon" }))
-        article.appendChild(element("h1", { text: group.title }))
-        var place = [group.category, group.status].filter(Boolean).join(" · ")
-        article.appendChild(element("p", { class: "hb-search-place", text: place }))
-        if (entry.anchor) article.appendChild(element("h2", { html: entry.titleHtml }))
-      } else {
-        article.appendChild(element("h2", { html: entry.titleHtml || entry.snippet }))
-      }
-      if (entry.snippet && (first || entry.titleHtml)) article.appendChild(element("p", { class: "md-search-result__teaser", html: entry.snippet }))
-      return element("a", { href: siteUrl(entry.url), class: "md-search-result__link", tabindex: "-1",
-                            "data-target": entry.target }, [article])
-    }
-
-    function groupItem(group) {
-      var item = element("li", { class: "md-search-result__item", "data-page": group.page })
-      group.entries.slice(0, SHOWN_PER_PAGE).forEach(function (entry, i) { item.appendChild(entryLink(group, entry, i === 0)) })
-      var rest = group.entries.slice(SHOWN_PER_PAGE)
-      if (rest.length) {
-        var details = element("details", { class: "md-search-result__more" },
-          [element("summary", { tabindex: "-1" }, [element("div", { text: "在该页上还有 " + rest.length + " 个符合条件的结果" })])])
-        rest.forEach(function (entry) { details.appendChild(entryLink(group, entry, false)) })
-        item.appendChild(details)
-      }
-      return item
-    }
-
-    function pendingItem(group) {
-      var note = "正文待录入" + (group.sourcePage ? "，原汇编第 " + group.sourcePage + " 页" : "")
+    /* One result: the entry (第十六条, 1.签收 …) with its document, and the sentence that matched. */
+    function resultItem(entry) {
+      var doc = entry.doc
+      var place = [doc.category, doc.status].filter(Boolean).join(" · ")
+      var heading = entry.anchor ? element("h1", {}, [document.createTextNode(doc.title + " "),
+        element("span", { class: "hb-search-label", html: entry.titleHtml })]) : element("h1", { html: entry.titleHtml })
       var article = element("article", { class: "md-search-result__article md-search-result__article--document md-typeset" }, [
         element("div", { class: "md-search-result__icon md-icon" }),
-        element("h1", { html: group.entries[0].titleHtml }),
+        heading,
+        element("p", { class: "hb-search-place", text: place }),
+        entry.snippet ? element("p", { class: "md-search-result__teaser", html: entry.snippet }) : null,
+      ])
+      return element("li", { class: "md-search-result__item", "data-page": doc.page },
+        [element("a", { href: siteUrl(entry.url), class: "md-search-result__link", tabindex: "-1",
+                        "data-target": entry.target }, [article])])
+    }
+
+    function pendingItem(entry) {
+      var doc = entry.doc
+      var note = "正文待录入" + (doc.sourcePage ? "，原汇编第 " + doc.sourcePage + " 页" : "")
+      var article = element("article", { class: "md-search-result__article md-search-result__article--document md-typeset" }, [
+        element("div", { class: "md-search-result__icon md-icon" }),
+        element("h1", { html: entry.titleHtml }),
+        element("p", { class: "hb-search-place", text: doc.category }),
         element("p", { class: "md-search-result__teaser hb-search-pending", text: note }),
       ])
-      return element("li", { class: "md-search-result__item hb-search-pending-item", "data-page": group.page },
-        [element("a", { href: siteUrl(group.entries[0].url), class: "md-search-result__link", tabindex: "-1",
-                        "data-target": group.entries[0].target }, [article])])
+      return element("li", { class: "md-search-result__item hb-search-pending-item", "data-page": doc.page },
+        [element("a", { href: siteUrl(entry.url), class: "md-search-result__link", tabindex: "-1",
+                        "data-target": entry.target }, [article])])
     }
 
     // Every way text gets into the box fires `input` (typing, IME commit, paste, drop);
