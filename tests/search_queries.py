@@ -74,9 +74,9 @@ INSIDE_COMPOUNDS = [
     ("征求", "shiwuhui-rules.html#art-17"),  # 征求意见
     ("记名", "shiwuhui-rules.html#voting"),  # 无记名, 记名投票
     ("三个", "shiwuhui-rules.html#art-2"),  # 三个代表
-    ("任免", "shiwuhui-rules.html#cadre-appointment"),  # 干部任免
+    ("共产", "sanzhong-yida-rules.html#s-4-5"),  # 中国共产党
     ("突发", "shiwuhui-rules.html#major-decisions"),  # 突发性
-    ("管理", "secretariat-two-rules.html#s-5"),  # 保密管理
+    ("代表", "shiwuhui-rules.html#art-2"),  # 三个代表
 ]
 
 NO_RESULT = "手册中没有找到“{}”"
