@@ -10,10 +10,10 @@ nothing downstream can reach an internal document by accident.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from .dates import build_epoch
 from .refs import Index
 from .sources import Handbook
 
@@ -84,9 +84,7 @@ def source_date_epoch(handbook: Handbook) -> int:
 
     The same date the compendium DOCX carries, so no output depends on the clock.
     """
-    from .render.compendium import build_date
-
-    return int(build_date(handbook.compendium).replace(tzinfo=dt.timezone.utc).timestamp())
+    return build_epoch(handbook.compendium)
 
 
 def default_out(root: Path, profile: str) -> Path:

@@ -49,9 +49,24 @@ def read(root: Path) -> tuple[Synonyms | None, object, list[Problem]]:
 
 def handbook_text(handbook) -> str:
     """Everything the search index can hold, as one string (documents with references in words, forms)."""
-    from .render.plain import document_text
+    from .refs import plain_text
 
-    parts = [document_text(s, handbook.index) for s in handbook.structures]
+    parts = []
+    for structure in handbook.structures:
+        doc = structure.doc
+
+        def words(ref, doc_id=doc.id):
+            return handbook.index.words(ref, doc_id)
+
+        def walk(elements):
+            for element in elements:
+                parts.extend([element.label or "", plain_text(element.title or "", words),
+                              plain_text(element.text or "", words)])
+                walk(element.children)
+
+        parts.append(doc.title)
+        parts += [plain_text(p, words) for p in list(doc.preamble) + list(doc.closing)]
+        walk(structure.body)
     parts += [json.dumps(f.form.model_dump(mode="json"), ensure_ascii=False) for f in handbook.forms]
     return "\n".join(parts)
 

@@ -1,6 +1,6 @@
 """Staff search: the index the build writes and the one engine (search-engine.js) run under Node on it.
 
-tests/search_engine.js loads the engine the site ships and feeds it the site's own
+tests/support/search_engine.js loads the engine the site ships and feeds it the site's own
 index files, as the page does; the browser tests (tests/browser/test_browser_search.py)
 run the same query list through the real search box.
 """
@@ -15,11 +15,11 @@ from pathlib import Path
 import jieba
 import pytest
 
-import search_queries as sq
+from support import search_queries as sq
 from handbook import search_index
 from handbook.synonyms import load_synonyms, synonym_problems
 
-RUNNER = Path(__file__).resolve().parent / "search_engine.js"
+RUNNER = Path(__file__).resolve().parent / "support" / "search_engine.js"
 ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -11,7 +11,6 @@ is the site's text; this module only decides how each line looks.
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 import math
 import re
@@ -23,6 +22,7 @@ from typing import Mapping, Sequence
 from lxml import etree
 
 from .. import model
+from ..dates import build_date
 from ..numbering import DIGITS
 from ..refs import Index, plain_text
 from ..structure import Element, Structure
@@ -31,7 +31,7 @@ from .gbt9704 import (BODY, BODY_SIZE, CHARS_PER_LINE, FANGSONG, HEADING_1, HEAD
                       LINE, LINES_PER_PAGE, SIZE_2, SIZE_XIAO2, SIZE_XIAOCHU, TEXT_HEIGHT, TEXT_WIDTH, TOC_1,
                       TOC_HEADING, XIAOBIAOSONG, Span, base_styles, field_runs, font_table_xml, footer_xml, ppr,
                       rpr, run, section_properties, settings_xml, style, styles_xml)
-from .ooxml import NS, Package, app_xml, core_xml, el, qn, serialize, source_date
+from .ooxml import NS, Package, app_xml, core_xml, el, qn, serialize
 
 TITLE, CHAPTER, SECTION = HEADING_1, HEADING_2, HEADING_3
 IMPRINT, SUBHEADING, NOTE, NOTE_CENTER, FIGURE = "Imprint", "Subheading", "EditorNote", "EditorNoteCenter", "Figure"
@@ -573,12 +573,6 @@ def build_compendium(compendium: model.Compendium, structures: Sequence[Structur
     out_path.parent.mkdir(parents=True, exist_ok=True)
     package.save(out_path, when)
     return out_path
-
-
-def build_date(compendium: model.Compendium) -> dt.datetime:
-    """SOURCE_DATE_EPOCH when set, else 1 January of the edition year: never the clock."""
-    year = int(compendium.edition[:4]) if compendium.edition[:4].isdigit() else 1980
-    return source_date(dt.datetime(year, 1, 1))
 
 
 def _entry(n: int, structure: Structure, index: Index | None, edition: str, flow_pngs: Mapping[str, Path],

@@ -21,10 +21,10 @@ from pathlib import Path
 from markupsafe import Markup, escape
 
 from .. import d2
+from ..paths import ROOT
 from ..flow import FlowDocument, FlowNode, Step, link_href, steps
 from ..refs import Index
 
-ROOT = Path(__file__).resolve().parent.parent.parent
 CACHE_DIR = ROOT / "build" / "cache" / "flowcharts"
 DPI = 200
 MAX_WORKERS = 4

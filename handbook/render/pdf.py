@@ -23,11 +23,11 @@ from typing import Callable, Sequence
 
 from lxml import etree
 
+from ..paths import FONTS_CONF
 from .compendium import contents_entries
-from .ooxml import qn, serialize, source_date
+from ..dates import source_date
+from .ooxml import qn, serialize
 
-ROOT = Path(__file__).resolve().parents[2]
-FONTS_CONF = ROOT / "assets" / "fontconfig" / "fonts.conf"
 DEBIAN_PACKAGES = "libreoffice-writer-nogui fonts-noto-cjk fonts-arphic-ukai poppler-utils"
 CONVERT_TIMEOUT = 600
 # Keep the blank pages that put the contents and the text on odd pages; LibreOffice drops them by default.

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from harness import Result, search, search_box, target_of
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-import search_queries as sq  # noqa: E402
+from support import search_queries as sq  # noqa: E402
 
 
 def targets(results: list[Result]) -> list[str]:
