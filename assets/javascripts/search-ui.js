@@ -180,6 +180,7 @@
       schedule(DEBOUNCE_MS)
     })
     box.addEventListener("focus", function () { open(); engine.ready() })
+    box.form.addEventListener("submit", function (event) { event.preventDefault() })
     box.form.addEventListener("reset", function () { setTimeout(function () { run(); box.focus() }, 0) })
     box.addEventListener("keydown", function (event) {
       if (event.key === "Enter") {
