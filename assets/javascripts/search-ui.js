@@ -7,7 +7,7 @@
 ;(function () {
   "use strict"
 
-  var DEBOUNCE_MS = 80
+  var DEBOUNCE_MS = 50
   var PAGE_LIMIT = 20 // pages in the list before "显示更多"
   var STATUSES = ["现行", "试行", "废止"]
 
