@@ -55,7 +55,7 @@
     var meta = panel.querySelector("[data-handbook-meta]")
     var list = panel.querySelector(".md-search-result__list")
     var filters = panel.querySelector("[data-handbook-filters]")
-    var state = { category: "", status: "", limit: PAGE_LIMIT, asked: 0, composing: false, timer: 0 }
+    var state = { category: "", status: "", limit: PAGE_LIMIT, asked: 0, composing: false, timer: 0, lastInput: 0 }
 
     function open() {
       if (toggle && !toggle.checked) toggle.checked = true
@@ -177,7 +177,11 @@
       if (state.composing || event.isComposing) return
       open()
       state.limit = PAGE_LIMIT
-      schedule(DEBOUNCE_MS)
+      // the first change after a pause searches at once (an IME commit or a paste is the whole query);
+      // changes that follow each other quickly (typing letters) wait for the pause
+      var now = Date.now()
+      schedule(now - state.lastInput > DEBOUNCE_MS ? 0 : DEBOUNCE_MS)
+      state.lastInput = now
     })
     box.addEventListener("focus", function () { open(); engine.ready() })
     box.form.addEventListener("submit", function (event) { event.preventDefault() })
