@@ -19,7 +19,8 @@ import bench_scale
 from report import argument_parser, REPORT, ROOT, machine_rows, now, table, write_section
 
 HERE = Path(__file__).resolve().parent
-OTHER_SCRIPTS = {"flowcharts": "bench_flowcharts.py", "forms": "bench_forms.py", "preview": "bench_preview.py"}
+OTHER_SCRIPTS = {"flowcharts": "bench_flowcharts.py", "forms": "bench_forms.py", "preview": "bench_preview.py",
+                 "search": "bench_search.py"}
 PARTS = ("build", "scale", *OTHER_SCRIPTS)
 MACHINE_HEADING = "测试机器"
 

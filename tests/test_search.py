@@ -202,3 +202,9 @@ def test_a_broken_synonyms_file_is_an_error_with_its_place(tmp_path, handbook):
     (tmp_path / "synonyms.yaml").write_text("synonyms:\n  - word: 公车\n    target: [公务用车]\n", encoding="utf-8")
     problems = synonym_problems(tmp_path, handbook)
     assert problems and problems[0].severity == "error" and problems[0].line >= 2
+
+
+def test_the_editor_guide_shows_the_synonyms_file(built_site):
+    guide = (built_site / "editor_guide.html").read_text(encoding="utf-8")
+    assert "检索同义词（synonyms.yaml）" in guide
+    assert "<code>means</code>" in guide and "<code>word</code>" in guide

@@ -118,3 +118,19 @@ def test_search_on_a_phone(phone):
     found = targets(search(page, "保密"))
     assert found and not found[0].startswith(("editor_guide", "index"))
     phone.screenshot("search-phone")
+
+
+def test_ime_composition_searches_when_it_ends(desktop):
+    page = desktop.open()
+    box = search_box(page)
+    box.click()
+    page.evaluate("""() => {
+        const box = document.querySelector('[data-handbook-query]');
+        box.dispatchEvent(new CompositionEvent('compositionstart', {bubbles: true}));
+        box.value = 'mowei';  // the pinyin while composing is not searched
+        box.dispatchEvent(new InputEvent('input', {isComposing: true, bubbles: true}));
+        box.value = '末位表态';
+        box.dispatchEvent(new CompositionEvent('compositionend', {data: '末位表态', bubbles: true}));
+    }""")
+    expect(page.locator('.md-search-result__list a[data-target="shiwuhui-rules.html#art-24"]')).to_be_visible()
+    assert page.locator("[data-handbook-results]").get_attribute("data-query") == "末位表态"
