@@ -99,6 +99,11 @@ def word_terms(word: str) -> tuple[str, ...]:
 
 def terms(text: str) -> list[str]:
     """Every index term of a text, in order, with repeats (jieba on each run of Han characters)."""
+    return list(_terms(text))
+
+
+@lru_cache(maxsize=200_000)  # the preview rebuilds the index after every save: unchanged entries cost nothing
+def _terms(text: str) -> tuple[str, ...]:
     found: list[str] = []
     position = 0
     for run in HAN.finditer(text):
@@ -107,7 +112,7 @@ def terms(text: str) -> list[str]:
             found += word_terms(word)
         position = run.end()
     found += [w.lower() for w in WORD.findall(text[position:])]
-    return found
+    return tuple(found)
 
 
 # --- what a page offers a reader -------------------------------------------------------------
@@ -396,11 +401,34 @@ def build_index(pages: list[Page], html_of, synonyms: dict[str, list[str]] | Non
 
 def write_search_index(handbook, site_dir: Path, synonyms: dict[str, list[str]] | None = None) -> dict[str, str]:
     """Write search/ into a built site; returns the files written."""
+    return index_site(searched_pages(handbook), site_dir, synonyms)
+
+
+# The preview (MkDocs serve, in its own process) indexes each rebuild from this list, written by `serve`
+PREVIEW_PAGES = "search-pages.json"
+
+
+def write_preview_pages(handbook, build_dir: Path, synonyms: dict[str, list[str]]) -> None:
+    data = {"pages": [vars(p) for p in searched_pages(handbook)], "synonyms": synonyms}
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    path = build_dir / PREVIEW_PAGES
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+
+
+def index_preview(build_dir: Path, site_dir: Path) -> None:
+    path = build_dir / PREVIEW_PAGES
+    if path.is_file():
+        data = json.loads(path.read_text(encoding="utf-8"))
+        index_site([Page(**p) for p in data["pages"]], site_dir, data["synonyms"])
+
+
+def index_site(pages: list[Page], site_dir: Path, synonyms: dict[str, list[str]] | None) -> dict[str, str]:
     def html_of(name: str) -> str:
         path = site_dir / name
         return path.read_text(encoding="utf-8") if path.is_file() else ""
 
-    files = build_index(searched_pages(handbook), html_of, synonyms)
+    files = build_index(pages, html_of, synonyms)
     folder = site_dir / SEARCH_DIR
     folder.mkdir(parents=True, exist_ok=True)
     for name, text in files.items():

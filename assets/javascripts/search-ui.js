@@ -85,7 +85,7 @@
         .then(function (answer) { if (asked === state.asked) show(answer, query) })
         .catch(function () {
           if (asked !== state.asked) return
-          meta.textContent = "搜索索引无法读取，请重新生成手册（python3 build.py）"
+          meta.textContent = "搜索暂时无法使用：网站的检索文件缺失，请联系手册维护人员"
           panel.setAttribute("data-state", "error")
         })
     }
