@@ -11,6 +11,7 @@ import difflib
 from collections import deque
 from dataclasses import dataclass, field
 
+from . import urls
 from .errors import Problem
 from .load import Source
 from .model import FlowDocument, FlowEdge, FlowNode, NodeKind  # noqa: F401  (the schema, re-exported)
@@ -132,10 +133,9 @@ def link_href(node: FlowNode, index: Index | None = None, here: str = "") -> str
         target = index.resolve(ref, here)
         if target is None or not index.is_published(target.doc_id):
             return None
-        page, anchor = target.page.removesuffix(".md"), target.anchor
-    else:
-        page, _, anchor = ref.target.partition("#")
-    return f"./{page}.html" + (f"#{anchor}" if anchor else "")
+        return "./" + target.url
+    page, _, anchor = ref.target.partition("#")
+    return "./" + urls.document(page, anchor or None)
 
 
 @dataclass

@@ -6,15 +6,18 @@
   template's source, so an edited template is still recompiled.
 - The staff search index is written after each rebuild from the pages MkDocs
   just wrote (the list of searched pages comes from `serve`, search-pages.json).
+- A request path MkDocs' server cannot open (a NUL byte: /index.html%00.png) made
+  it answer 500 and log a traceback; such a path is now a 400, any other unopenable
+  one a 404. A rebuild that fails prints one Chinese line instead of a traceback.
 """
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
-import sys
-
 import jinja2
+from mkdocs import livereload
 
 CACHE_DIR = ".jinja-cache"
 
@@ -34,3 +37,36 @@ def on_post_build(config) -> None:
     from handbook.search_index import index_preview
 
     index_preview(Path(config.config_file_path).parent, Path(config.site_dir))
+
+
+def _bad_path(path: str) -> bool:
+    return any(ord(c) < 0x20 or c == "\x7f" for c in path)
+
+
+def _serve_request(self, environ, start_response):
+    if _bad_path(environ.get("PATH_INFO", "")):
+        start_response("400 Bad Request", [("Content-Type", "text/plain; charset=utf-8")])
+        return ["400 请求的地址无效".encode("utf-8")]
+    try:
+        return _original_serve_request(self, environ, start_response)
+    except (ValueError, OSError):  # unopenable path (too long, not text …): not found
+        return None
+
+
+def _init(self, builder, *args, **kwargs):
+    def guarded(*a, **k):
+        try:
+            return builder(*a, **k)
+        except Exception as error:  # MkDocs would print the traceback and a line in English
+            print(f"预览页面重新生成失败（{type(error).__name__}）；保存文件后会自动重试。", file=sys.stderr, flush=True)
+            return None
+
+    _original_init(self, guarded, *args, **kwargs)
+
+
+if not getattr(livereload.LiveReloadServer, "_handbook_patched", False):
+    _original_serve_request = livereload.LiveReloadServer._serve_request
+    _original_init = livereload.LiveReloadServer.__init__
+    livereload.LiveReloadServer._serve_request = _serve_request
+    livereload.LiveReloadServer.__init__ = _init
+    livereload.LiveReloadServer._handbook_patched = True

@@ -63,7 +63,7 @@ def select(handbook: Handbook, profile: str) -> Edition:
     keep = [s for s in handbook.structures if published_in(profile, s.doc)]
     kept_ids = {s.doc.id for s in keep}
     withheld = frozenset(s.doc.id for s in handbook.structures) - kept_ids
-    index = Index(handbook.structures, handbook.index.pages, excluded=withheld)
+    index = Index(handbook.structures, excluded=withheld)
     sources = {doc_id: src for doc_id, src in handbook.sources.items() if doc_id in kept_ids}
     forms = [f for f in handbook.forms if published_in(profile, f.form)]
     return Edition(handbook.root, handbook.compendium, keep, sources, index, forms, profile=profile, withheld=withheld)

@@ -7,8 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from . import urls
 from .ref_syntax import REF, Ref, plain_text, refs_in, split  # noqa: F401  (the syntax, re-exported for the renderers)
 from .structure import Element, Structure
+
+
+WITHHELD = "〔内部文件〕"  # shown for a reference to a document the edition leaves out
 
 
 @dataclass(frozen=True)
@@ -18,16 +22,19 @@ class Target:
     doc_id: str
     anchor: str | None
     label: str  # words shown when the author gave none
-    page: str  # the site page (relative to the site root) that holds the target
+    page: str  # the Markdown page that holds the target (urls.document_page)
+
+    @property
+    def url(self) -> str:
+        """The target's URL relative to the site root (the page, and the anchor if any)."""
+        return urls.document(self.doc_id, self.anchor)
 
 
 class Index:
     """Every document and keyed element, for resolving references."""
 
-    def __init__(self, structures: list[Structure], pages: dict[str, str] | None = None,
-                 excluded: frozenset[str] = frozenset()):
+    def __init__(self, structures: list[Structure], excluded: frozenset[str] = frozenset()):
         self.structures = {s.doc.id: s for s in structures}
-        self.pages = pages or {}
         self.excluded = excluded  # documents the edition being built leaves out: cited by words, never linked
         self._keys = {s.doc.id: s.keyed() for s in structures}
 
@@ -35,7 +42,7 @@ class Index:
         return doc_id not in self.excluded
 
     def page_of(self, doc_id: str) -> str:
-        return self.pages.get(doc_id, f"{doc_id}.md")
+        return urls.document_page(doc_id)
 
     def resolve(self, ref: Ref, here: str) -> Target | None:
         """The target of ref written in document `here`, or None when nothing matches."""
@@ -45,6 +52,10 @@ class Index:
         structure = self.structures.get(doc_id)
         if structure is None:
             return None
+        if doc_id in self.excluded:  # its title and numbering are its own text: none of it may show
+            if key and key not in self._keys[doc_id]:
+                return None
+            return Target(doc_id, None, WITHHELD, self.page_of(doc_id))
         title = f"《{structure.doc.title}》"
         if not key:
             return Target(doc_id, None, title, self.page_of(doc_id))

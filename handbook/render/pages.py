@@ -14,7 +14,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup, escape
 
-from .. import model
+from .. import model, urls
 from ..refs import Index, Ref, split
 from ..sources import Handbook
 from ..structure import Element, Structure
@@ -72,8 +72,9 @@ class PageContext:
         target = self.index.resolve(ref, self.doc_id)
         if target is None or not self.index.is_published(target.doc_id):
             return None
-        page = "" if target.doc_id == self.doc_id else Path(target.page).with_suffix(".html").as_posix()
-        return page + (f"#{target.anchor}" if target.anchor else "")
+        if target.doc_id == self.doc_id:
+            return f"#{target.anchor}" if target.anchor else ""
+        return target.url
 
     def html(self, text: str | None) -> Markup:
         """Escaped HTML of running text, with references as links."""
@@ -193,6 +194,7 @@ def _environment(templates: Path) -> jinja2.Environment:
     )
     env.filters["md"] = md_escape
     env.filters["html"] = escape
+    env.globals["urls"] = urls  # templates link through the URL owner too
     return env
 
 
@@ -214,13 +216,12 @@ class PageRenderer:
     def document(self, structure: Structure) -> str:
         doc = structure.doc
         ctx = PageContext(self.handbook.index, doc.id, self.extras.related)
-        kind = doc.kind
-        template = self.env.get_template(f"{kind}.md.j2" if kind in ("pending", "flow", "form") else "document.md.j2")
+        template = self.env.get_template(doc.page_template)
         return template.render(
             doc=doc,
             nav_title=nav_title(doc),
             category=self._category(doc),
-            body=render_body(structure, ctx) if kind in ("rules", "outline", "duties") else "",
+            body=render_body(structure, ctx) if doc.numbered_body else "",
             flowchart=self.extras.flowcharts.get(doc.id, ""),
             related=ctx.related_html(None),
             compendium_href=self.extras.compendium_href,
