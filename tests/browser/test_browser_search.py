@@ -25,9 +25,10 @@ def in_viewport(page, selector: str) -> bool:
         "e => { const r = e.getBoundingClientRect(); return r.bottom > 0 && r.top < window.innerHeight; }")
 
 
-def run_query_list(page) -> list[str]:
+def run_query_list(page, site) -> list[str]:
     failures = []
     for query, target, within in sq.expectations():
+        target = sq.canonical(site, target)
         found = targets(search(page, query))
         if target not in found[:within]:
             failures.append(f"「{query}」前 {within} 个结果中没有 {target}：{found[:within]}")
@@ -38,16 +39,16 @@ def run_query_list(page) -> list[str]:
     return failures
 
 
-def test_query_list_over_http(desktop):
+def test_query_list_over_http(desktop, built_site):
     page = desktop.open()
-    assert run_query_list(page) == []
+    assert run_query_list(page, built_site) == []
     desktop.assert_stayed_local()
 
 
-def test_query_list_from_file_url(file_tab):
+def test_query_list_from_file_url(file_tab, built_site):
     page = file_tab.open()
     assert page.url.startswith("file://")
-    assert run_query_list(page) == []
+    assert run_query_list(page, built_site) == []
     file_tab.assert_stayed_local()
 
 

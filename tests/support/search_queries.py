@@ -123,3 +123,19 @@ def expectations() -> list[tuple[str, str, int]]:
 
 def queries() -> list[str]:
     return sorted({q for q, _, _ in expectations()} | {q for q, _ in ABSENT})
+
+
+def canonical(site, target: str) -> str:
+    """The target as the index names it: an anchor that rides inside an element with a key (第十五条's art-15
+    inside #observers) becomes that element's id, so the list stays right when editors give articles keys."""
+    import re
+    from pathlib import Path
+
+    page, _, anchor = target.partition("#")
+    if not anchor:
+        return target
+    html = (Path(site) / page).read_text(encoding="utf-8")
+    for match in re.finditer(r'id="([^"]+)"[^>]*>((?:<span class="anchor" id="[^"]+"></span>)+)', html):
+        if f'id="{anchor}"' in match.group(2):
+            return f"{page}#{match.group(1)}"
+    return target
