@@ -79,6 +79,7 @@ def first_search(browser, base: str, engine: str, throttle: float) -> Sample:
     page = context.new_page()
     if throttle != 1:
         page.context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": throttle})
+    page.set_default_timeout(TIMEOUT_MS)  # Material's worker runs in an iframe under file://: the page can be busy
     page.goto(base + "index.html", wait_until="load")
     opener = page.locator('label.md-header__button[for="__search"]')
     if opener.is_visible():
@@ -118,7 +119,7 @@ def site_bytes(site: Path, engine: str) -> int:
 
 
 def run(sizes: list[int], runs: int, ref: str) -> None:
-    rows, notes = [], []
+    rows = []
     with tempfile.TemporaryDirectory(prefix="bench-search-") as temp:
         work = Path(temp)
         warm = None
@@ -140,11 +141,16 @@ def run(sizes: list[int], runs: int, ref: str) -> None:
                                  "4×" if throttle != 1 else "1×", f"{ms:.0f}",
                                  f"{statistics.median(s.bytes for s in found) / 1e6:.2f}",
                                  f"{site_bytes(site, engine) / 1e6:.1f}", str(found[0].results)])
-                print(f"{size} {engine}: build {build['wall']:.0f} s", flush=True)
+                print(f"{size} {engine}: build {build['wall']:.0f} s", *rows[-4:], sep="\n", flush=True)
+                write_section(HEADING, section(sizes, runs, ref, rows))  # each result kept as soon as it is measured
                 shutil.rmtree(site)
                 if project != warm:
                     shutil.rmtree(project)
-    body = "\n".join([
+    write_section(HEADING, section(sizes, runs, ref, rows))
+
+
+def section(sizes: list[int], runs: int, ref: str, rows: list[list[str]]) -> str:
+    return "\n".join([
         f"测量于 {now()}，机器见“测试机器”一节。命令：`.venv/bin/python benchmarks/bench_search.py "
         f"--sizes {','.join(map(str, sizes))} --runs {runs}`；对照的 Material 搜索取自提交 `{ref}`。",
         "同一个项目（真实文件，规模测试另加合成文件）分别用本程序和对照版本构建；每次在新的 Chromium 上下文"
@@ -158,9 +164,7 @@ def run(sizes: list[int], runs: int, ref: str) -> None:
         "",
         f"目标：真实手册 ≤ {GOALS_MS['real']} ms，2,000 个文件 ≤ {GOALS_MS['large']} ms（http 与 file:// 相同），"
         f"2,000 个文件时一次搜索读取 ≤ {BYTES_GOAL / 1e6:.0f} MB。",
-        *notes,
     ])
-    write_section(HEADING, body)
 
 
 def main(argv: list[str]) -> int:
