@@ -23,7 +23,7 @@ from pathlib import Path
 import yaml
 
 from .errors import Problem
-from .pipeline import write_sources
+from .pipeline import preview_sources
 from .search_index import write_preview_pages
 from .synonyms import load_synonyms
 from .sources import load_handbook
@@ -59,7 +59,7 @@ def regenerate(root: Path, build_dir: Path) -> bool:
         return False
     config = build_dir / "mkdocs.yml"
     before = config.read_text(encoding="utf-8") if config.exists() else None
-    write_sources(handbook, root, build_dir, downloads=False)  # preview pages; downloads come with the full build
+    preview_sources(handbook, root, build_dir)  # preview pages; downloads come with the full build
     write_preview_pages(handbook, build_dir, load_synonyms(root))  # what the preview's search indexes
     print(f"已更新（{time.perf_counter() - started:.2f} 秒）")
     return before is not None and config.read_text(encoding="utf-8") != before
