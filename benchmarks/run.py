@@ -20,7 +20,7 @@ from report import argument_parser, REPORT, ROOT, machine_rows, now, table, writ
 
 HERE = Path(__file__).resolve().parent
 OTHER_SCRIPTS = {"flowcharts": "bench_flowcharts.py", "forms": "bench_forms.py", "excel": "bench_forms_excel.py",
-                 "preview": "bench_preview.py", "titles": "bench_titles.py"}
+                 "preview": "bench_preview.py", "titles": "bench_titles.py", "search": "bench_search.py"}
 PARTS = ("build", "scale", *OTHER_SCRIPTS)
 MACHINE_HEADING = "测试机器"
 

@@ -18,7 +18,9 @@ from .outputs import OUTPUTS
 from .outputs.base import Build, Files, run_outputs
 from .profile import Edition, select, source_date_epoch
 from .render.pdf import PdfError, available as pdf_available
+from .search_index import write_search_index
 from .sources import Handbook, load_handbook
+from .synonyms import load_synonyms
 from .urls import compendium_download
 
 
@@ -80,4 +82,6 @@ def _build_site(root: Path, out: Path, build_dir: Path, profile: str, pdf: bool,
         except PdfError as error:
             raise HandbookError([Problem("build.py", 1, 1, f"PDF 生成失败：{error}")]) from error
         site.write_files(staging, downloads)
+        # the staff search index is read from the pages MkDocs wrote, so it cannot be an output (outputs run before MkDocs)
+        write_search_index(handbook, staging, load_synonyms(root))
     return handbook

@@ -4,10 +4,8 @@
   templates were compiled again after each save (most of a rebuild's time).
   A bytecode cache next to the config keeps them compiled; Jinja checks each
   template's source, so an edited template is still recompiled.
-- A dirty rebuild copies a theme file only when the copy is older than the
-  original, so the search worker that overrides/hooks/search.py patched after
-  the previous build would stay and be patched twice. Removing it before each
-  build makes MkDocs copy the original again.
+- The staff search index is written after each rebuild from the pages MkDocs
+  just wrote (the list of searched pages comes from `serve`, search-pages.json).
 - A request path MkDocs' server cannot open (a NUL byte: /index.html%00.png) made
   it answer 500 and log a traceback; such a path is now a 400, any other unopenable
   one a 404. A rebuild that fails prints one Chinese line instead of a traceback.
@@ -21,13 +19,7 @@ from pathlib import Path
 import jinja2
 from mkdocs import livereload
 
-WORKERS = "assets/javascripts/workers"
 CACHE_DIR = ".jinja-cache"
-
-
-def on_pre_build(config) -> None:
-    for worker in (Path(config.site_dir) / WORKERS).glob("search.*.min.js"):
-        worker.unlink()
 
 
 def on_env(env: jinja2.Environment, config, files) -> jinja2.Environment:
@@ -35,6 +27,16 @@ def on_env(env: jinja2.Environment, config, files) -> jinja2.Environment:
     cache.mkdir(exist_ok=True)
     env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(cache))
     return env
+
+
+def on_post_build(config) -> None:
+    # MkDocs loads this file by its path, not as part of the package: make the package importable
+    package_parent = str(Path(__file__).resolve().parent.parent)
+    if package_parent not in sys.path:
+        sys.path.insert(0, package_parent)
+    from handbook.search_index import index_preview
+
+    index_preview(Path(config.config_file_path).parent, Path(config.site_dir))
 
 
 def _bad_path(path: str) -> bool:

@@ -50,7 +50,13 @@ SCHEMA_FILES = (
     SchemaFile("compendium.schema.json", "汇编（regulations/compendium.yaml）", lambda: model.COMPENDIUM,
                ("regulations/compendium.yaml",)),
     SchemaFile("form.schema.json", "表格（forms/*.yaml）", _form_adapter, ("forms/*.yaml",)),
+    SchemaFile("synonyms.schema.json", "检索同义词（synonyms.yaml）", lambda: _synonyms_adapter(), ("synonyms.yaml",)),
 )
+
+
+def _synonyms_adapter() -> TypeAdapter:
+    from .synonyms import SYNONYMS
+    return SYNONYMS
 
 
 def shortcut_models() -> set[str]:

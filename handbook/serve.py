@@ -24,9 +24,11 @@ import yaml
 
 from .errors import Problem
 from .pipeline import preview_sources
+from .search_index import write_preview_pages
+from .synonyms import load_synonyms
 from .sources import load_handbook
 
-WATCHED = ("regulations", "templates", "overrides", "assets", "forms", "mkdocs.yml")
+WATCHED = ("regulations", "templates", "overrides", "assets", "forms", "mkdocs.yml", "synonyms.yaml")
 POLL_SECONDS = 0.1
 MENU_PASS_DELAY = 1.0  # seconds after a navigation change before every page is re-rendered
 SERVE_CONFIG = "mkdocs.serve.yml"
@@ -58,6 +60,7 @@ def regenerate(root: Path, build_dir: Path) -> bool:
     config = build_dir / "mkdocs.yml"
     before = config.read_text(encoding="utf-8") if config.exists() else None
     preview_sources(handbook, root, build_dir)  # preview pages; downloads come with the full build
+    write_preview_pages(handbook, build_dir, load_synonyms(root))  # what the preview's search indexes
     print(f"已更新（{time.perf_counter() - started:.2f} 秒）")
     return before is not None and config.read_text(encoding="utf-8") != before
 

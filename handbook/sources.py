@@ -73,6 +73,7 @@ def load_handbook(root: Path) -> tuple[Handbook | None, list[Problem]]:
     from .validate import check_documents, check_handbook
     from .lint import lint_sources
     from .decide import decision_problems
+    from .synonyms import synonym_problems
 
     comp_source, compendium, problems = load_compendium(root)
     loaded, doc_problems = load_documents(root)
@@ -89,6 +90,7 @@ def load_handbook(root: Path) -> tuple[Handbook | None, list[Problem]]:
     problems += lint_sources(pairs, [comp_source], handbook.index)
     problems += ignored_yaml_files(root / "regulations", root) + ignored_yaml_files(root / "forms", root)
     problems += decision_problems(pairs, handbook.index)
+    problems += synonym_problems(root, handbook)
     if compendium is None or any(p.severity == "error" for p in problems):
         return None, problems
     return handbook, problems

@@ -9,7 +9,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-PROJECT_PARTS = ("templates", "overrides", "assets", "mkdocs.yml")
+PROJECT_PARTS = ("templates", "overrides", "assets", "mkdocs.yml", "synonyms.yaml")
 
 
 def copy_project(target: Path, regulations: Path | None = None) -> Path:

@@ -41,7 +41,7 @@ def built(mini_project):
     out = mini_project / "site"
     build_site(mini_project, out)
     before = tree(out)
-    assert "alpha.html" in before and "search/search_index.json" in before
+    assert "alpha.html" in before and "search/core.js" in before
     return mini_project, out, before
 
 

@@ -219,12 +219,13 @@ def test_scripts_load_nothing_from_another_host(built_site):
     assert "https://unpkg.com/iframe-worker/shim" not in {url for _, url in found}
 
 
-def test_search_index_holds_no_markup_that_fetches(built_site):
-    index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    strings = list(json_strings(index["docs"]))
-    assert strings
-    assert not [s for s in strings if TAG_WITH_ATTRIBUTES.search(s)]
-    assert not [s for s in strings if "url(" in s or is_external(s)]
+def test_search_index_names_no_other_host(built_site):
+    files = sorted((built_site / "search").glob("*.js"))
+    assert files
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        data = json.loads(text[text.index(",") + 1:text.rindex(")")])
+        assert not [s for s in json_strings(data) if "url(" in s or is_external(s)], path
 
 
 def test_json_files_name_no_other_host(built_site):
@@ -251,23 +252,16 @@ def test_no_page_has_a_mermaid_diagram_or_a_repository(pages):
 
 # --- search from file:// ------------------------------------------------------------------------
 
-def test_every_page_loads_the_vendored_iframe_worker(pages, built_site):
+def test_every_page_loads_the_search_scripts_from_the_site(pages, built_site):
     for page, scan in pages.items():
-        shims = [src for src in scan.scripts if src.endswith("assets/vendor/iframe-worker/shim.js")]
-        assert len(shims) == 1, page
-        base = built_site if shims[0].startswith("/") else (built_site / page).parent  # 404.html is root-relative
-        assert (base / shims[0].lstrip("/")).resolve().is_file(), page
+        for name in ("search-engine.js", "search-ui.js"):
+            found = [src for src in scan.scripts if src and src.endswith(f"assets/javascripts/{name}")]
+            assert len(found) == 1, (page, name)
+            base = built_site if found[0].startswith("/") else (built_site / page).parent  # 404.html is root-relative
+            assert (base / found[0].lstrip("/")).resolve().is_file(), page
 
 
-def test_search_index_is_inlined_for_file_urls(built_site):
-    # Material reads search/search_index.js under file://; it must carry the final index
-    json_text = (built_site / "search" / "search_index.json").read_text(encoding="utf-8")
-    js_text = (built_site / "search" / "search_index.js").read_text(encoding="utf-8")
-    assert js_text == f"var __index = {json_text}"
-
-
-@pytest.mark.parametrize("package,file", [("iframe-worker", "shim.js"),
-                                          ("resize-observer-polyfill", "ResizeObserver.global.js")])
+@pytest.mark.parametrize("package,file", [("resize-observer-polyfill", "ResizeObserver.global.js")])
 def test_vendored_scripts_are_the_recorded_npm_files(package, file, built_site):
     folder = VENDOR / package
     notes = (folder / "VENDORED.txt").read_text(encoding="utf-8")
@@ -281,10 +275,18 @@ def test_vendored_scripts_are_the_recorded_npm_files(package, file, built_site):
 
 # --- theme overrides stay in step with the installed Material -----------------------------------
 
-def test_header_override_is_materials_header_plus_the_mark_and_the_download_link():
+def test_header_override_is_materials_header_plus_the_mark_the_download_link_and_our_search():
     ours = (ROOT / "overrides" / "partials" / "header.html").read_text(encoding="utf-8").splitlines()
     theirs = (Path(material.__file__).parent / "templates" / "partials" / "header.html").read_text(
         encoding="utf-8").splitlines()
+    # Material's search block (only with its search plugin) gives way to the handbook's search box
+    start = theirs.index('    {% if "material/search" in config.plugins %}')
+    end = theirs.index("    {% endif %}", theirs.index("      {% endif %}", start)) + 1
+    theirs = theirs[:start] + theirs[end:]
+    ours_start = next(i for i, line in enumerate(ours) if "The handbook's own search" in line)
+    ours_end = ours.index('    {% include "partials/handbook-search.html" %}') + 1
+    assert any('for="__search"' in line for line in ours[ours_start:ours_end])
+    ours = ours[:ours_start] + ours[ours_end:]
     added = [line for line in ours if line not in theirs]
     assert added == ['    {% include "partials/classification.html" %}',
                      '    {% include "partials/compendium-download.html" %}']

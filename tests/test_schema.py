@@ -58,7 +58,7 @@ def test_committed_schema_is_fresh():
 def test_stale_file_is_detected_and_rewritten(tmp_path):
     assert {p.relative_to(tmp_path).as_posix() for p in schema.write_schemas(tmp_path)} == {
         "schema/document.schema.json", "schema/compendium.schema.json", "schema/form.schema.json",
-        ".vscode/settings.json"}
+        "schema/synonyms.schema.json", ".vscode/settings.json"}
     assert schema.stale_files(tmp_path) == []
     target = tmp_path / "schema" / "document.schema.json"
     target.write_text(target.read_text(encoding="utf-8").replace("文件全称", "文件名称"), encoding="utf-8")

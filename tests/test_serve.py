@@ -33,6 +33,12 @@ def test_saved_edit_appears_on_the_page(preview):
     assert "已更新" in preview.output()
 
 
+def test_the_preview_searches_the_saved_text(preview):
+    alpha = preview.root / "regulations" / "alpha.yaml"
+    edit(alpha, "本规则适用于测试会议。", "本规则适用于测试会议和暗号会商。")
+    wait_for(preview.url("search/core.js"), lambda script: "暗号" in script, UPDATE)
+
+
 def test_yaml_error_shows_on_page_and_terminal_and_last_good_text_stays(preview):
     alpha = preview.root / "regulations" / "alpha.yaml"
     good = alpha.read_text(encoding="utf-8")

@@ -30,8 +30,9 @@ CHROMIUM_ARGS = [
 ]
 LOCAL_SCHEMES = {"file", "data", "blob", "about"}
 SEARCH_TIMEOUT_MS = 30_000
-# Material's Chinese result line says 找到 N 个符合条件的结果 / 没有找到符合条件的结果 once the worker answered
-ANSWERED_JS = "(document.querySelector('.md-search-result__meta')?.textContent ?? '').includes('符合条件')"
+# The search panel (assets/javascripts/search-ui.js) says what it shows in data-state once the engine answered
+ANSWERED_JS = ("['results', 'partial', 'pending', 'none'].includes("
+               "document.querySelector('[data-handbook-results]')?.dataset.state)")
 
 
 class ChromiumMissing(RuntimeError):
@@ -133,7 +134,7 @@ def search_box(page):
 
 
 def type_query(page, query: str, timeout_ms: int = SEARCH_TIMEOUT_MS) -> float:
-    """Type `query` into an emptied search box; returns milliseconds from the last key until the worker answered.
+    """Type `query` into an emptied search box; returns milliseconds from the last key until the results showed.
 
     The time is taken inside the page, checked every frame, so it does not include Playwright's round trips.
     """
@@ -142,20 +143,17 @@ def type_query(page, query: str, timeout_ms: int = SEARCH_TIMEOUT_MS) -> float:
     box.fill("")
     page.keyboard.press("End")
     page.wait_for_function(f"!{ANSWERED_JS}", timeout=timeout_ms)
-    # Typing Chinese inserts text without key events (as an IME commit would); Material
-    # reads the query on keyup, so a key press after the text is what a user's last key does.
-    page.keyboard.type(query)
+    # Typing Chinese inserts text without key events, as an IME commit does; the panel searches on `input`.
     started = page.evaluate("performance.now()")
-    page.keyboard.press("End")
+    page.keyboard.insert_text(query)
     answered = page.wait_for_function(f"{ANSWERED_JS} && performance.now()", timeout=timeout_ms)
     return answered.json_value() - started
 
 
 def results(page) -> list[Result]:
     """The links of the search result list."""
-    return [Result(target_of(link.evaluate("a => a.href")), link.inner_text().replace("\u200b", ""),
-                   link.is_visible())
-            for link in page.locator(".md-search-result__list a").all()]
+    return [Result(target_of(link.evaluate("a => a.href")), link.inner_text(), link.is_visible())
+            for link in page.locator(".md-search-result__list a.md-search-result__link").all()]
 
 
 def search(page, query: str, timeout_ms: int = SEARCH_TIMEOUT_MS) -> list[Result]:

@@ -1,13 +1,23 @@
-"""Search through the real search box in Chromium: the results users see and where they lead."""
+"""Search through the real search box in Chromium, over http and from file://: the query list, and what a reader sees."""
+
+import sys
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from harness import Result, search, target_of
+from harness import Result, search, search_box, target_of
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from support import search_queries as sq  # noqa: E402
 
 
 def targets(results: list[Result]) -> list[str]:
-    return [r.target for r in results if r.visible]
+    return [r.target for r in results]
+
+
+def meta(page) -> str:
+    return page.locator("[data-handbook-meta]").inner_text()
 
 
 def in_viewport(page, selector: str) -> bool:
@@ -15,54 +25,113 @@ def in_viewport(page, selector: str) -> bool:
         "e => { const r = e.getBoundingClientRect(); return r.bottom > 0 && r.top < window.innerHeight; }")
 
 
-@pytest.mark.parametrize("query, target", [
-    ("三分之二", "shiwuhui-rules.html#quorum"),  # 第十六条: 应当有三分之二以上成员到会
-    ("干部任免", "shiwuhui-rules.html#cadre-appointment"),  # 第九条
-])
-def test_query_finds_the_article(desktop, query, target):
-    desktop.open()
-    results = search(desktop.page, query)
-    assert target in targets(results), f"搜索「{query}」的结果中没有 {target}：{targets(results)}"
+def run_query_list(page, site) -> list[str]:
+    failures = []
+    for query, target, within in sq.expectations():
+        target = sq.canonical(site, target)
+        found = targets(search(page, query))
+        if target not in found[:within]:
+            failures.append(f"「{query}」前 {within} 个结果中没有 {target}：{found[:within]}")
+    for query, message in sq.ABSENT:
+        search(page, query)
+        if meta(page) != message or page.locator("[data-handbook-results]").get_attribute("data-state") == "results":
+            failures.append(f"「{query}」应显示「{message}」，实际：{meta(page)}")
+    return failures
 
 
-def test_lingdao_finds_several_documents(desktop):
-    desktop.open()
-    results = search(desktop.page, "领导")
-    pages = {r.page for r in results if r.visible}
-    assert len(pages) >= 3, f"搜索「领导」只找到 {sorted(pages)}"
-    assert all("领导" in r.text for r in results if r.visible and "#" in r.target), \
-        [r.text[:40] for r in results if r.visible and "领导" not in r.text]
+def test_query_list_over_http(desktop, built_site):
+    page = desktop.open()
+    assert run_query_list(page, built_site) == []
+    desktop.assert_stayed_local()
 
 
-def test_jieyue_finds_the_lending_rules(desktop):
-    desktop.open()
-    results = search(desktop.page, "借阅")
-    found = targets(results)
-    lending = {"document-management.html#lending", "secret-document-lending-slip.html", "form-lending-slip.html"}
-    assert lending & {*found, *(t.partition("#")[0] for t in found)}, f"搜索「借阅」没有找到公文借阅或借阅单：{found}"
+def test_query_list_from_file_url(file_tab, built_site):
+    page = file_tab.open()
+    assert page.url.startswith("file://")
+    assert run_query_list(page, built_site) == []
+    file_tab.assert_stayed_local()
 
 
-def test_result_opens_the_article(desktop):
+def test_result_opens_the_article_and_marks_the_word(desktop):
     page = desktop.open()
     search(page, "三分之二")
+    snippet = page.locator('.md-search-result__list a[data-target="shiwuhui-rules.html#quorum"] .md-search-result__teaser')
+    expect(snippet.locator("mark")).to_have_text("三分之二")  # a four-character word, marked whole
     desktop.screenshot("search-results")
-    link = page.locator('.md-search-result__list a[href*="shiwuhui-rules.html"][href$="#quorum"]')
-    link.click()
+    page.locator('.md-search-result__list a[data-target="shiwuhui-rules.html#quorum"]').click()
     page.wait_for_url("**/shiwuhui-rules.html*#quorum")
     assert target_of(page.url) == "shiwuhui-rules.html#quorum"
-    heading = page.locator("#quorum")
-    expect(heading).to_contain_text("第十六条")
+    expect(page.locator("#quorum")).to_contain_text("第十六条")
     assert in_viewport(page, "#quorum"), "打开结果后第十六条不在可见区域"
-    expect(page.locator("mark").first).to_be_visible()  # search.highlight marks the words found
+    expect(page.locator("article.md-content__inner mark").first).to_have_text("三分之二")
     desktop.screenshot("search-landed-quorum")
 
 
-def test_search_from_file_url(file_tab):
-    page = file_tab.open()
-    assert page.url.startswith("file://")
-    results = search(page, "三分之二")
-    assert "shiwuhui-rules.html#quorum" in targets(results), targets(results)
-    page.locator('.md-search-result__list a[href$="#quorum"]').click()
-    page.wait_for_url("file://**/shiwuhui-rules.html*#quorum")
-    expect(page.locator("#quorum")).to_contain_text("第十六条")
+def test_paste_searches(desktop):
+    page = desktop.open()
+    box = search_box(page)
+    box.click()
+    # a paste with the mouse: no key event, only the input event a paste fires
+    page.evaluate("""() => {
+        const box = document.querySelector('[data-handbook-query]');
+        const data = new DataTransfer(); data.setData('text/plain', '末位表态');
+        box.value = '末位表态';
+        box.dispatchEvent(new InputEvent('input', {inputType: 'insertFromPaste', dataTransfer: data, bubbles: true}));
+    }""")
+    expect(page.locator('.md-search-result__list a[data-target="shiwuhui-rules.html#art-24"]')).to_be_visible()
+
+
+def test_query_in_the_url_runs_from_file_url(file_tab):
+    page = file_tab.open("zhuren-meeting-rules.html?q=三分之二")
+    expect(page.locator('.md-search-result__list a[data-target="shiwuhui-rules.html#quorum"]')).to_be_visible()
+    expect(page.locator("input.md-search__input")).to_have_value("三分之二")
     file_tab.assert_stayed_local()
+
+
+def test_no_result_and_pending_messages(desktop):
+    page = desktop.open()
+    search(page, "报销")
+    expect(page.locator("[data-handbook-meta]")).to_have_text("手册中没有找到“报销”")
+    desktop.screenshot("search-no-result")
+    search(page, "财务管理")
+    expect(page.locator("[data-handbook-meta]")).to_have_text("《X区委办公室财务管理制度》正文待录入，原汇编第 94 页")
+
+
+@pytest.mark.parametrize("query", ["请假", "值班", "印章", "出差", "编辑指南", "YAML", "更新日志", "领导"])
+def test_editor_guide_never_appears(desktop, query):
+    page = desktop.open()
+    found = targets(search(page, query))
+    assert not [t for t in found if t.startswith(("editor_guide.html", "changelog.html", "index.html"))], found
+
+
+def test_status_filter(desktop):
+    page = desktop.open()
+    search(page, "列席")
+    page.locator('[data-filter="status"] button', has_text="试行").click()
+    expect(page.locator('[data-filter="status"] button[aria-pressed="true"]')).to_have_text("试行")
+    places = page.locator(".md-search-result__list .hb-search-place").all_inner_texts()
+    assert places and all(p.endswith("试行") for p in places), places
+    desktop.screenshot("search-filter-status")
+
+
+def test_search_on_a_phone(phone):
+    page = phone.open()
+    found = targets(search(page, "保密"))
+    assert found and not found[0].startswith(("editor_guide", "index"))
+    phone.screenshot("search-phone")
+
+
+def test_ime_composition_searches_when_it_ends(desktop):
+    page = desktop.open()
+    box = search_box(page)
+    box.click()
+    page.evaluate("""() => {
+        const box = document.querySelector('[data-handbook-query]');
+        box.dispatchEvent(new CompositionEvent('compositionstart', {bubbles: true}));
+        box.value = 'mowei';  // the pinyin while composing is not searched
+        box.dispatchEvent(new InputEvent('input', {isComposing: true, bubbles: true}));
+        box.value = '末位表态';
+        box.dispatchEvent(new CompositionEvent('compositionend', {data: '末位表态', bubbles: true}));
+    }""")
+    expect(page.locator('.md-search-result__list a[data-target="shiwuhui-rules.html#art-24"]')).to_be_visible()
+    assert page.locator("[data-handbook-results]").get_attribute("data-query") == "末位表态"
