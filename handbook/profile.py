@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .refs import Index
-from .sources import Handbook
+from .sources import Handbook, form_entry_pages
 
 PROFILES = ("internal", "public")
 INTERNAL_MARK = "内部资料"
@@ -63,9 +63,9 @@ def select(handbook: Handbook, profile: str) -> Edition:
     keep = [s for s in handbook.structures if published_in(profile, s.doc)]
     kept_ids = {s.doc.id for s in keep}
     withheld = frozenset(s.doc.id for s in handbook.structures) - kept_ids
-    index = Index(handbook.structures, handbook.index.pages, excluded=withheld)
-    sources = {doc_id: src for doc_id, src in handbook.sources.items() if doc_id in kept_ids}
     forms = [f for f in handbook.forms if published_in(profile, f.form)]
+    index = Index(handbook.structures, form_entry_pages(keep, forms), excluded=withheld)
+    sources = {doc_id: src for doc_id, src in handbook.sources.items() if doc_id in kept_ids}
     return Edition(handbook.root, handbook.compendium, keep, sources, index, forms, profile=profile, withheld=withheld)
 
 

@@ -87,7 +87,7 @@ class Index:
             return None
         label = _cite(element)
         if doc_id != here:
-            label = title + label
+            label = formal_citation(structure.doc.title, element)
         return Target(doc_id, element.id, label, self.page_of(doc_id))
 
     def words(self, ref: Ref, here: str) -> str:
@@ -95,6 +95,11 @@ class Index:
             return ref.words
         target = self.resolve(ref, here)
         return target.label if target else ref.target
+
+
+def formal_citation(doc_title: str, element: Element) -> str:
+    """How another document cites an element: 《中共X区委员会办公室室务会会议议事决策规则》第十六条."""
+    return f"《{doc_title}》{_cite(element)}"
 
 
 def _cite(element: Element) -> str:

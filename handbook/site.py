@@ -54,10 +54,15 @@ class Generated:
 def generate_pages(handbook: Handbook, root: Path, extras: PageExtras | None = None) -> dict[str, str]:
     renderer = PageRenderer(handbook, root / "templates" / "pages", extras)
     pages = {"index.md": renderer.home()}
-    for structure in handbook.structures:
-        pages[f"{structure.doc.id}.md"] = renderer.document(structure)
     for loaded in handbook.forms:
         pages[form_page_name(loaded.form.id)] = form_page_markdown(loaded.form, handbook.index)
+    for structure in handbook.structures:
+        page = handbook.index.page_of(structure.doc.id)
+        if page == f"{structure.doc.id}.md":
+            pages[page] = renderer.document(structure)
+        else:  # a form's compendium entry: its form page is its one page, the old address leads there
+            pages[page] = renderer.merge_entry(structure, pages[page])
+            pages[f"{structure.doc.id}.md"] = renderer.redirect(structure, page)
     pages[CHANGELOG_PAGE] = changelog_page(handbook, renderer.env)
     pages[GUIDE_PAGE] = guide_page(renderer.env)
     return pages
@@ -156,7 +161,8 @@ def generate(handbook: Handbook, root: Path, build_dir: Path, *, downloads: bool
     files.update(flow_files)
     extras = PageExtras(
         related=related_links(handbook),
-        flowcharts={flow_id: flow_markdown(item, svg_href=f"{flow_id}.svg", png_href=f"{flow_id}.png")
+        flowcharts={flow_id: flow_markdown(item, svg_href=f"{flow_id}.svg", png_href=f"{flow_id}.png",
+                                           title=handbook.index.structures[flow_id].doc.title)
                     for flow_id, item in rendered.items()},
         compendium_href=compendium_download(handbook) if downloads else None,
     )
@@ -175,12 +181,15 @@ def navigation(handbook: Handbook) -> list:
     nav: list = [{"首页": "index.md"}]
     for category, entries in handbook.by_category():
         if entries:
-            nav.append({nav_label(category.name): [{nav_label(nav_title(s.doc)): f"{s.doc.id}.md"} for s in entries]})
+            nav.append({nav_label(category.name): [{nav_label(nav_title(s.doc)): handbook.index.page_of(s.doc.id)}
+                                                   for s in entries]})
     extra = [s for s in handbook.structures if s.doc.seq is None]
     if extra:
         nav.append({"附图": [{nav_label(nav_title(s.doc)): f"{s.doc.id}.md"} for s in extra]})
-    if handbook.forms:
-        nav.append({"表格": [{nav_label(f.form.display_title): form_page_name(f.form.id)} for f in handbook.forms]})
+    in_contents = set(handbook.index.pages.values())  # forms already in the menu as their compendium entry
+    forms = [f for f in handbook.forms if form_page_name(f.form.id) not in in_contents]
+    if forms:
+        nav.append({"表格": [{nav_label(f.form.display_title): form_page_name(f.form.id)} for f in forms]})
     nav += [{"更新日志": CHANGELOG_PAGE}, {"编辑指南": GUIDE_PAGE}]
     return nav
 

@@ -34,6 +34,16 @@ class Handbook:
                 for c in self.compendium.categories]
 
 
+def form_entry_pages(structures: list[structure.Structure], forms: list) -> dict[str, str]:
+    """Compendium entries that are forms, each with the page of its form: the form page is the entry's
+    one page (search and the menu show it once), so references to the entry lead there."""
+    from .forms.page import form_page_name
+
+    form_ids = {f.form.id for f in forms}
+    return {s.doc.id: form_page_name(s.doc.form) for s in structures
+            if isinstance(s.doc, model.FormEntryDocument) and s.doc.form in form_ids}
+
+
 def regulation_files(root: Path) -> list[Path]:
     folder = root / "regulations"
     return sorted(p for p in folder.glob("*.yaml")
@@ -82,6 +92,7 @@ def load_handbook(root: Path) -> tuple[Handbook | None, list[Problem]]:
     handbook = Handbook(root, compendium, [s for _, s in pairs], {s.doc.id: src for src, s in pairs})
     problems += check_handbook(handbook.index, pairs)
     handbook.forms, form_problems = load_forms(root)
+    handbook.index.pages.update(form_entry_pages(handbook.structures, handbook.forms))
     problems += form_problems + reference_problems(handbook.forms, handbook.index)
     problems += _form_entries(pairs, {f.form.id for f in handbook.forms})
     problems += lint_sources(pairs, [comp_source], handbook.index)
