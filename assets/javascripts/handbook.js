@@ -243,7 +243,25 @@
     });
   }
 
+  /* --- what the theme leaves out for screen readers and keyboards ------------------------------- */
+
+  function accessibility() {
+    var search = document.querySelector(".md-search[role=dialog]");
+    if (search && !search.hasAttribute("aria-label")) search.setAttribute("aria-label", "搜索");
+    // wide tables scroll sideways: keyboard users reach them with Tab and scroll with the arrow keys
+    document.querySelectorAll(".md-typeset__scrollwrap").forEach(function (wrap) {
+      if (wrap.scrollWidth > wrap.clientWidth && !wrap.hasAttribute("tabindex")) {
+        wrap.setAttribute("tabindex", "0");
+        wrap.setAttribute("role", "region");
+        wrap.setAttribute("aria-label", "表格（可左右滚动）");
+      }
+    });
+  }
+
   function start() {
+    accessibility();
+    setTimeout(accessibility, 0);  // after the theme has wrapped the tables
+    window.addEventListener("resize", accessibility);
     document.querySelectorAll(".md-content [data-cite]").forEach(addActions);
     addDocumentPrint();
     document.querySelectorAll(".md-content figure.flowchart").forEach(function (figure) {

@@ -35,11 +35,6 @@ def form_page_markdown(form: Form, index: Index | None = None) -> str:
     out.append("## 下载与填写\n")
     out.append(f'<p class="form-download"><a href="{download_path(form.id)}" download>下载空白表（DOCX）</a>：'
                "用 Word 或 WPS 打开，点击灰色提示处填写，选项和日期可从下拉列表、日历中选取。</p>\n")
-    out.append('<p class="form-batch">由数据批量生成已填好的表：'
-               f"<code>python3 build.py fill {form.id} --example</code> 输出示例数据，"
-               f"<code>python3 build.py fill {form.id} --data 数据.yaml -o 表.docx</code> 生成一份，"
-               f"<code>python3 build.py fill {form.id} --data 数据.csv --out-dir 输出目录</code> 每行生成一份"
-               "（CSV 表头用下表中的“标识”）。</p>\n")
     out.append("## 表样\n")
     out.append(str(preview_html(lay.build(form))) + "\n")
     out.append("## 栏目说明\n")
@@ -60,7 +55,9 @@ def _md_escape(text: str) -> str:
 
 def _references(form: Form, index: Index | None) -> str:
     items = [Markup("<li>要求使用本表的制度：{}</li>").format(_link(text, index)) for text in form.required_by]
-    if form.document:
+    entry = refs_in(form.document or "")
+    # (an entry merged into this page, see sources.form_entry_pages, would be a link to the page itself)
+    if entry and not (index and index.page_of(entry[0].target) == form_page_name(form.id)):
         items.append(Markup("<li>汇编中的本表：{}</li>").format(_link(form.document, index)))
     return str(Markup('<ul class="form-rules">') + Markup("").join(items) + Markup("</ul>")) + "\n"
 
