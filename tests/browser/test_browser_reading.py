@@ -115,7 +115,7 @@ def test_flowchart_opens_full_screen_with_readable_labels(phone):
     opener = figure.get_by_role("button", name=re.compile("放大查看"))
     expect(opener).to_be_visible()
     drawing.click()  # a tap on the drawing opens it too
-    dialog = page.get_by_role("dialog")
+    dialog = page.get_by_role("dialog", name=re.compile("发文流程图（放大）"))
     expect(dialog).to_be_visible()
     sizes = dialog.locator(".hb-zoom__canvas > svg").evaluate("""svg => {
       const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
@@ -144,10 +144,9 @@ def test_copy_citation_gives_formal_citation_and_permanent_link(browser, site_ur
 
 
 def test_copy_citation_of_an_item_and_a_flow_step(desktop):
-    page = desktop.open("sanzhong-yida-rules.html")
-    item = page.locator("p.item[data-cite]").first
-    assert re.fullmatch(r"《中共X区委办公室“三重一大”议事规则（试行）》第.+条第（.）项", item.get_attribute("data-cite")), \
-        item.get_attribute("data-cite")
+    page = desktop.open("supervision-rules.html")
+    item = page.locator("#art-4-item-1")
+    expect(item).to_have_attribute("data-cite", "《X区委办公室督促检查室工作细则》第四条第（一）项")
     expect(item.get_by_role("button", name=re.compile("^复制引用"))).to_have_count(1)
     page = desktop.open("outgoing-document-flow.html")
     step = page.locator("#step-first-review")
