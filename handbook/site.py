@@ -54,14 +54,15 @@ class Generated:
 def generate_pages(handbook: Handbook, root: Path, extras: PageExtras | None = None) -> dict[str, str]:
     renderer = PageRenderer(handbook, root / "templates" / "pages", extras)
     pages = {"index.md": renderer.home()}
-    for loaded in handbook.forms:
-        pages[form_page_name(loaded.form.id)] = form_page_markdown(loaded.form, handbook.index)
+    forms = {form_page_name(loaded.form.id): loaded.form for loaded in handbook.forms}
+    for page, form in forms.items():
+        pages[page] = form_page_markdown(form, handbook.index)
     for structure in handbook.structures:
         page = handbook.index.page_of(structure.doc.id)
         if page == f"{structure.doc.id}.md":
             pages[page] = renderer.document(structure)
         else:  # a form's compendium entry: its form page is its one page, the old address leads there
-            pages[page] = renderer.merge_entry(structure, pages[page])
+            pages[page] = renderer.merge_entry(structure, pages[page], forms[page].corrections)
             pages[f"{structure.doc.id}.md"] = renderer.redirect(structure, page)
     pages[CHANGELOG_PAGE] = changelog_page(handbook, renderer.env)
     pages[GUIDE_PAGE] = guide_page(renderer.env)

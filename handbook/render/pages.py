@@ -243,10 +243,12 @@ class PageRenderer:
             compendium=self.handbook.compendium,
         )
 
-    def merge_entry(self, structure: Structure, form_page: str) -> str:
+    def merge_entry(self, structure: Structure, form_page: str, form_corrections=()) -> str:
         """A form page with its compendium entry: the entry's info line after the title, its notes,
-        original text, history and corrections at the end."""
-        doc = structure.doc
+        original text, history and corrections (those the form page does not already list) at the end."""
+        listed = {(c.original, c.corrected) for c in form_corrections}
+        doc = structure.doc.model_copy(
+            update={"corrections": [c for c in structure.doc.corrections if (c.original, c.corrected) not in listed]})
         context = dict(doc=doc, compendium=self.handbook.compendium, compendium_href=self.extras.compendium_href,
                        parent="", related="")
         head = self.env.get_template("_form_entry_head.md.j2").render(**context)

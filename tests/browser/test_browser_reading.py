@@ -89,6 +89,18 @@ def test_no_horizontal_scroll_and_no_tiny_text(browser, site_url, width):
     assert not problems, "\n".join(problems)
 
 
+def test_print_preview_of_every_page_type(desktop):
+    """Printed, a page is its text: no buttons, no menus; the preview of each page type is kept."""
+    for kind, name in PAGE_TYPES.items():
+        page = desktop.open(name)
+        page.emulate_media(media="print")
+        shown = page.locator(".hb-action, .md-header, .md-sidebar--primary").evaluate_all(
+            "els => els.filter(e => e.checkVisibility()).map(e => e.className)")
+        assert not shown, f"{name} 打印时仍显示 {shown}"
+        shot(page, f"print-{kind}", full_page=True)
+        page.emulate_media(media="screen")
+
+
 def test_phone_contents_are_a_list(phone):
     page = phone.open()
     row = page.locator("table.contents tr", has_text="室务会会议议事决策规则").first
