@@ -4,7 +4,7 @@
 
 Everything runs in a fresh copy of the project (program and data), so the
 first build is a cold one, as on a fresh clone. Writes the section
-"完整构建与重建" of docs/benchmarks.md.
+"完整构建与重建" of benchmarks/RESULTS.md.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@ an empty cache (in parallel, as the build does) and again with the cache filled.
 
     .venv/bin/python benchmarks/bench_flowcharts.py
 
-Writes the section "流程图渲染" of docs/benchmarks.md; other sections stay as they are.
+Writes the section "流程图渲染" of benchmarks/RESULTS.md; other sections stay as they are.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from report import ROOT, cpu_model, now, table, write_section
 
 sys.path.insert(0, str(ROOT))
 
-from handbook.sources import load_handbook  # noqa: E402  (first: it loads the model, which imports flow)
+from handbook.sources import load_handbook  # noqa: E402
 from handbook import d2  # noqa: E402
 from handbook.render import flowcharts  # noqa: E402
 

@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/bench_forms.py [--records 1000] [--docxtpl-records 100] [--runs 3] [--no-write]
 
 Both are measured in the same run on the same template. The results replace the
-section “表单批量填写” of docs/benchmarks.md (other sections are left alone).
+section “表单批量填写” of benchmarks/RESULTS.md (other sections are left alone).
 Goals (issue 5): at least 200 documents per second, and at least 10× docxtpl.
 """
 
@@ -125,11 +125,11 @@ def section(args, batch: list[float], render_only: float, baseline: float) -> st
 
 
 def main(argv: list[str]) -> int:
-    parser = argument_parser("benchmarks/bench_forms.py", "表单批量填写性能测试，结果写入 docs/benchmarks.md 的“表单批量填写”一节")
+    parser = argument_parser("benchmarks/bench_forms.py", "表单批量填写性能测试，结果写入 benchmarks/RESULTS.md 的“表单批量填写”一节")
     parser.add_argument("--records", type=int, default=1000, help="批量填写的份数（默认 1000）")
     parser.add_argument("--docxtpl-records", type=int, default=100, help="docxtpl 对照循环的份数（默认 100）")
     parser.add_argument("--runs", type=int, default=3, help="批量填写重复次数（默认 3，取中位数）")
-    parser.add_argument("--no-write", action="store_true", help="只打印结果，不写 docs/benchmarks.md")
+    parser.add_argument("--no-write", action="store_true", help="只打印结果，不写 benchmarks/RESULTS.md")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as work:
         data = Path(work) / "notices.csv"
@@ -143,7 +143,7 @@ def main(argv: list[str]) -> int:
     print(body)
     if not args.no_write:
         write_section(HEADING, body)
-        print("已写入 docs/benchmarks.md")
+        print("已写入 benchmarks/RESULTS.md")
     return 0
 
 

@@ -3,7 +3,7 @@
 Runs the preview on a throwaway copy of the project, edits a real regulation,
 and polls the served page over HTTP on 127.0.0.1 every 20 ms until the new text
 is there, as the browser's reload would fetch it. Writes the "实时预览" section
-of docs/benchmarks.md.
+of benchmarks/RESULTS.md.
 
     .venv/bin/python benchmarks/bench_preview.py [--rounds 10]
 """
@@ -19,10 +19,11 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from benchmarks.project import project_copy  # noqa: E402
 from benchmarks.report import now, table, write_section  # noqa: E402
-from handbook.preview_probe import Preview, wait_for  # noqa: E402
+from support.preview_probe import Preview, wait_for  # noqa: E402
 
 DOCUMENT = "shiwuhui-rules"
 TEXT_ANCHOR = "制定本规则。"  # the end of the first article

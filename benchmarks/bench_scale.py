@@ -6,7 +6,7 @@ For each size: a fresh project copy, filled up with copies of the real
 documents that have full text (rules, outline, duties) under new ids and
 titles, built once (instrumented, as in bench_build.py), then searched in
 Chromium. The flowchart cache of a warmed-up copy is shared, so the times are
-about documents. Writes the section "规模测试（合成文件）" of docs/benchmarks.md.
+about documents. Writes the section "规模测试（合成文件）" of benchmarks/RESULTS.md.
 """
 
 from __future__ import annotations
@@ -161,7 +161,7 @@ def search_advice(large: ScalePoint) -> list[str]:
         "",
         "1. **构建时建好索引，浏览器只解析**：在 `overrides/hooks/search.py` 里（那里已经用 jieba 切好了词）"
         "把条目建成倒排表（词 → 条目与预先算好的 BM25 权重，附复合词），写成 JSON；换上一个小的搜索 worker，"
-        "沿用 Material 的消息协议（SETUP / READY / QUERY / RESULT，界面和结果格式不变，`tests/search_worker.js` "
+        "沿用 Material 的消息协议（SETUP / READY / QUERY / RESULT，界面和结果格式不变，`tests/support/search_worker.js` "
         f"已按这个协议驱动 worker，可以直接验证）。启动只剩解析 JSON，约 {setup['parse_ms']:.0f} ms 量级。"
         f"直接交给 lunr 的预建索引不够：序列化后 {setup['prebuilt_bytes'] / MIB:.0f} MiB，"
         f"`lunr.Index.load` 仍需 {setup['prebuilt_load_ms']:.0f} ms。",

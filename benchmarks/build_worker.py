@@ -28,7 +28,7 @@ from pathlib import Path
 # stage id → the functions that do it ("module:function"); the first that exists is timed
 STAGES: dict[str, list[str]] = {
     "load": ["handbook.sources:load_handbook"],
-    "pages": ["handbook.site:generate_pages"],
+    "pages": ["handbook.outputs.pages:generate_pages", "handbook.site:generate_pages"],
     "flowcharts": ["handbook.render.flowcharts:render_all"],
     "forms": ["handbook.forms.output:write_blank_forms"],
     "compendium": ["handbook.render.compendium:build_compendium"],

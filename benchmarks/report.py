@@ -1,4 +1,4 @@
-"""docs/benchmarks.md: each benchmark owns one "## " section and replaces only that one.
+"""benchmarks/RESULTS.md: each benchmark owns one "## " section and replaces only that one.
 
 A section runs from its "## " heading to the next "## " heading (the convention
 bench_forms.py and bench_flowcharts.py follow too), so sections written by
@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-REPORT = ROOT / "docs" / "benchmarks.md"
+REPORT = ROOT / "benchmarks" / "RESULTS.md"
 TITLE = "# 性能测试记录\n\n"
 
 

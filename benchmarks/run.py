@@ -1,4 +1,4 @@
-"""`python3 build.py bench`: every benchmark, each writing its own section of docs/benchmarks.md.
+"""`python3 build.py bench`: every benchmark, each writing its own section of benchmarks/RESULTS.md.
 
     python3 build.py bench [--only build,scale,flowcharts,forms,preview] [--rounds 3] [--sizes 200,2000] [--runs 3]
 
@@ -48,7 +48,7 @@ def run_script(name: str) -> int:
 
 
 def main(argv: list[str]) -> int:
-    parser = argument_parser("python3 build.py bench", "性能测试，结果写入 docs/benchmarks.md")
+    parser = argument_parser("python3 build.py bench", "性能测试，结果写入 benchmarks/RESULTS.md")
     parser.add_argument("--only", default=",".join(PARTS), metavar="测试项", help=f"只运行其中几项，逗号分隔（默认全部：{','.join(PARTS)}）")
     parser.add_argument("--rounds", type=int, default=3, metavar="次数", help="重建与 MkDocs 单独运行的次数（默认 3）")
     parser.add_argument("--sizes", default="200,2000", metavar="文件数", help="规模测试的文件总数（默认 200,2000）")

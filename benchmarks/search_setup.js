@@ -9,15 +9,7 @@
 
 const fs = require("fs")
 const path = require("path")
-const vm = require("vm")
-
-const SETUP = 0
-const READY = 1
-
-function workerFile(site) {
-  const dir = path.join(site, "assets", "javascripts", "workers")
-  return path.join(dir, fs.readdirSync(dir).find(f => /^search\..*\.min\.js$/.test(f)))
-}
+const { SETUP, READY, startWorker } = require("../tests/support/search_sandbox.js")
 
 function msSince(start) {
   return Number(process.hrtime.bigint() - start) / 1e6
@@ -25,16 +17,7 @@ function msSince(start) {
 
 async function main() {
   const site = process.argv[2]
-  let listener = null
-  const replies = []
-  const sandbox = {
-    console,
-    addEventListener: (type, fn) => { if (type === "message") listener = fn },
-    postMessage: message => replies.push(message),
-  }
-  sandbox.self = sandbox
-  vm.createContext(sandbox)
-  vm.runInContext(fs.readFileSync(workerFile(site), "utf8"), sandbox)
+  const { sandbox, send } = startWorker(site, 1000)
 
   // catch the index the worker builds, to serialise it afterwards
   const lunr = sandbox.lunr
@@ -47,11 +30,9 @@ async function main() {
   const parseMs = msSince(start)
 
   start = process.hrtime.bigint()
-  await listener({ data: { type: SETUP, data: { ...index, options: { suggest: false } } } })
-  for (let i = 0; i < 1000 && !replies.length; i++)
-    await new Promise(resolve => setImmediate(resolve))
+  const ready = await send({ type: SETUP, data: { ...index, options: { suggest: false } } })
   const setupMs = msSince(start)
-  if (!replies.length || replies[0].type !== READY || !built)
+  if (ready.type !== READY || !built)
     throw new Error("the search worker did not get ready")
 
   const serialised = Buffer.from(JSON.stringify(built.toJSON()))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import re
 import signal
 import subprocess
 import sys
@@ -13,42 +12,9 @@ import time
 from pathlib import Path
 
 from . import editor_commands
+from .cli_parser import Parser
 from .errors import HandbookError, Problem
-
-ROOT = Path(__file__).resolve().parent.parent
-
-_ARGPARSE_MESSAGES = [
-    (r"the following arguments are required: (.*)", r"缺少参数：\1"),
-    (r"unrecognized arguments: (.*)", r"无法识别的参数：\1"),
-    (r"argument (\S+): invalid choice: '?([^' ]*)'? \(choose from (.*)\)", r"参数 \1 的取值「\2」无效，可选：\3"),
-    (r"argument (\S+): expected one argument", r"参数 \1 需要一个值"),
-    (r"argument (\S+): invalid (\w+) value: (.*)", r"参数 \1 的值 \3 无效"),
-    (r"argument (\S+): not allowed with argument (\S+)", r"参数 \1 不能与 \2 同时使用"),
-]
-
-
-class _Formatter(argparse.RawDescriptionHelpFormatter):
-    def add_usage(self, usage, actions, groups, prefix=None):
-        # prefix is "" when argparse builds a subcommand's prog from this usage
-        return super().add_usage(usage, actions, groups, prefix="用法：" if prefix is None else prefix)
-
-
-class Parser(argparse.ArgumentParser):
-    """argparse speaking Chinese."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("formatter_class", _Formatter)
-        kwargs.setdefault("add_help", False)
-        super().__init__(*args, **kwargs)
-        self._positionals.title = "参数"
-        self._optionals.title = "选项"
-        self.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
-
-    def error(self, message: str):
-        for pattern, chinese in _ARGPARSE_MESSAGES:
-            message = re.sub(pattern, chinese, message)
-        self.print_usage(sys.stderr)
-        self.exit(2, f"错误：{message}\n")
+from .paths import ROOT
 
 
 def build_parser() -> Parser:
@@ -65,7 +31,7 @@ def build_parser() -> Parser:
     test.add_argument("pytest_args", nargs=argparse.REMAINDER, help="传给 pytest 的参数")
     fill = commands.add_parser("fill", help="填写表格：python3 build.py fill <表格> --data 数据文件", add_help=False)
     fill.add_argument("fill_args", nargs=argparse.REMAINDER)
-    bench = commands.add_parser("bench", help="性能测试，结果写入 docs/benchmarks.md（选项见 python3 build.py bench --help）")
+    bench = commands.add_parser("bench", help="性能测试，结果写入 benchmarks/RESULTS.md（选项见 python3 build.py bench --help）")
     bench.add_argument("bench_args", nargs=argparse.REMAINDER, help="传给 benchmarks/run.py 的参数")
     editor_commands.add_commands(commands)
     return parser
@@ -106,7 +72,7 @@ def command_check(args) -> int:
 
 def command_build(args) -> int:
     from .profile import PROFILE_NAMES, default_out
-    from .site import build_site
+    from .pipeline import build_site
 
     out = args.out or default_out(ROOT, args.profile)
     started = time.perf_counter()

@@ -19,9 +19,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from .files import FILE_MODE, write_atomic
+from .paths import CJK_FONT, ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
-FONT = ROOT / "assets" / "fonts" / "wqy-microhei.ttf"
+FONT = CJK_FONT
 FONT_FAMILY = "WenQuanYi Micro Hei"
 FONT_FLAGS = ("--font-regular", "--font-italic", "--font-bold", "--font-semibold")
 TIMEOUT_SECONDS = 120

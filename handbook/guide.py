@@ -12,10 +12,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from . import lint
+from . import lint, urls
 from .schema import active_files, generate
 
-GUIDE_PAGE = "editor_guide.md"
+GUIDE_PAGE = urls.GUIDE
 TYPE_NAMES = {"string": "文字", "integer": "整数", "number": "数字", "boolean": "true / false",
               "object": "字段映射", "array": "列表", "null": "空"}
 FORMAT_NAMES = {"date": "日期（如 2019-10-23）"}

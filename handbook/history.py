@@ -6,10 +6,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from . import model
+from . import model, urls
 from .sources import Handbook
 
-CHANGELOG_PAGE = "changelog.md"
+CHANGELOG_PAGE = urls.CHANGELOG
 
 
 @dataclass(frozen=True)

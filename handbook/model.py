@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal, Union, get_args
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
 
 from .numbering import STYLES
+from .ref_syntax import REF
 
 KEY_PATTERN = r"^[a-z][a-z0-9-]{0,63}$"
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
@@ -287,8 +288,63 @@ class FormEntryDocument(DocumentBase):
     source_text: str | None = Field(None, description="原件中被压平的表格文字，原样保留以便核对")
 
 
-# Kinds defined in their own modules build on DocumentBase above, so they are imported last.
-from .flow import FlowDocument  # noqa: E402
+# The flow kind: a flowchart as data (nodes, edges, optional lanes); its checks and steps are in flow.py.
+NodeKind = Literal["start", "end", "step", "decision", "document", "subprocess"]
+
+
+class FlowNode(Strict):
+    """流程图中的一个框。"""
+
+    id: str = Field(pattern=KEY_PATTERN, description="框的标识：小写字母开头，只含小写字母、数字和连字符，如 sign-in")
+    label: str = Field(min_length=1, description="框中文字（照原件录入，不必手工换行）")
+    kind: NodeKind = Field("step", description="框的类型：start 开始 / end 结束 / step 步骤 / decision 判断 / document 文件 / subprocess 子流程")
+    lane: str | None = Field(None, description="负责的科室或领导（泳道），如 秘书一室；须在 lanes 中列出")
+    link: str | None = Field(None, description="点击框时跳转的目标，用引用写法：[[文件id#键]]、[[文件id]]（另一流程图或表格所在文件）")
+
+    @field_validator("label")
+    @classmethod
+    def _no_reference_in_label(cls, value: str) -> str:
+        if "[[" in value:
+            raise ValueError("框中文字不能写引用「[[…]]」，跳转目标请写在 link 中")
+        return value
+
+    @field_validator("link")
+    @classmethod
+    def _link_is_reference(cls, value: str | None) -> str | None:
+        return None if value is None else one_reference(value)
+
+
+class FlowEdge(Strict):
+    """一条箭头：从一个框指向另一个框。"""
+
+    from_: str = Field(alias="from", description="起点框的 id")
+    to: str = Field(description="终点框的 id")
+    label: str | None = Field(None, min_length=1, description="箭头上的文字，如 以区委名义行文、是、否")
+
+
+class FlowDocument(DocumentBase):
+    """流程图：由框（nodes）和箭头（edges）组成，自上而下绘制。"""
+
+    kind: Literal["flow"]
+    parent: str | None = Field(None, pattern=ID_PATTERN, description="本图所属文件的 id（不在汇编目录中、示意某文件所规定程序的图填写）")
+    describes: list[str] = Field(default_factory=list, description="本图所画程序的出处，用引用写法，如 [[supervision-rules#supervision-procedure]]；这些条款旁会显示指向本图的链接")
+    direction: Literal["down", "right"] = Field("down", description="绘制方向：down 自上而下（默认），right 从左到右")
+    lanes: list[str] = Field(default_factory=list, description="泳道（负责的科室或领导）及其先后顺序")
+    nodes: list[FlowNode] = Field(min_length=1, description="流程图中的框，按办理顺序列出")
+    edges: list[FlowEdge] = Field(default_factory=list, description="箭头")
+    source_text: str | None = Field(None, description="原件中被压平的流程图文字，原样保留以便核对")
+
+    @field_validator("describes")
+    @classmethod
+    def _describes_are_references(cls, value: list[str]) -> list[str]:
+        return [one_reference(item) for item in value]
+
+
+def one_reference(value: str) -> str:
+    if not REF.fullmatch(value.strip()):
+        raise ValueError(f"「{value}」应写成一个引用，如 [[supervision-rules#supervision-procedure]]")
+    return value
+
 
 Document = Annotated[Union[RulesDocument, OutlineDocument, PendingDocument, FlowDocument, FormEntryDocument],
                      Field(discriminator="kind")]

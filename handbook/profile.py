@@ -10,12 +10,13 @@ nothing downstream can reach an internal document by accident.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from .dates import build_epoch
 from .refs import Index
-from .sources import Handbook, form_entry_pages
+from . import urls
+from .sources import Handbook
 
 PROFILES = ("internal", "public")
 INTERNAL_MARK = "内部资料"
@@ -64,7 +65,8 @@ def select(handbook: Handbook, profile: str) -> Edition:
     kept_ids = {s.doc.id for s in keep}
     withheld = frozenset(s.doc.id for s in handbook.structures) - kept_ids
     forms = [f for f in handbook.forms if published_in(profile, f.form)]
-    index = Index(handbook.structures, form_entry_pages(keep, forms), excluded=withheld)
+    index = Index(handbook.structures, excluded=withheld,
+                  pages=urls.form_entry_pages([s.doc for s in keep], {f.form.id for f in forms}))
     sources = {doc_id: src for doc_id, src in handbook.sources.items() if doc_id in kept_ids}
     return Edition(handbook.root, handbook.compendium, keep, sources, index, forms, profile=profile, withheld=withheld)
 
@@ -84,9 +86,7 @@ def source_date_epoch(handbook: Handbook) -> int:
 
     The same date the compendium DOCX carries, so no output depends on the clock.
     """
-    from .render.compendium import build_date
-
-    return int(build_date(handbook.compendium).replace(tzinfo=dt.timezone.utc).timestamp())
+    return build_epoch(handbook.compendium)
 
 
 def default_out(root: Path, profile: str) -> Path:

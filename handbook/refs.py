@@ -1,32 +1,15 @@
-"""Cross-references written inside regulation text.
+"""Resolving cross-references: the index of every document and keyed element of an edition.
 
-Syntax, chosen to sit unobtrusively in Chinese prose:
-
-    [[quorum]]                      an element of this document by key → 第十六条
-    [[zhuren-rules]]                another document → 《区委办公室主任办公会议规则》
-    [[zhuren-rules#topics]]         an element of another document → 《…》第十四条
-    [[zhuren-rules|主任办公会议]]    any of the above, shown with the author's own words
-
-A reference renders as the derived number (or the given words) and links to the
-element's stable anchor. A reference that cannot be resolved is an error.
+The syntax itself (what [[…]] means) is in ref_syntax.py.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Iterator
 
-if TYPE_CHECKING:  # only for annotations: importing structure here is circular (structure → model → flow → refs)
-    from .structure import Element, Structure
-
-REF = re.compile(r"\[\[([^\[\]|\n]+?)(?:\|([^\[\]\n]+?))?\]\]")
-
-
-@dataclass(frozen=True)
-class Ref:
-    target: str
-    words: str | None
+from . import urls
+from .ref_syntax import REF, Ref, plain_text, refs_in, split  # noqa: F401  (the syntax, re-exported for the renderers)
+from .structure import Element, Structure
 
 
 @dataclass(frozen=True)
@@ -36,32 +19,21 @@ class Target:
     doc_id: str
     anchor: str | None
     label: str  # words shown when the author gave none
-    page: str  # the site page (relative to the site root) that holds the target
+    page: str  # the Markdown page that holds the target (Index.page_of)
 
-
-def split(text: str) -> Iterator[str | Ref]:
-    """Text as alternating plain strings and references."""
-    pos = 0
-    for match in REF.finditer(text):
-        if match.start() > pos:
-            yield text[pos:match.start()]
-        yield Ref(match.group(1).strip(), match.group(2))
-        pos = match.end()
-    if pos < len(text):
-        yield text[pos:]
-
-
-def refs_in(text: str) -> list[Ref]:
-    return [part for part in split(text) if isinstance(part, Ref)]
+    @property
+    def url(self) -> str:
+        """The target's URL relative to the site root (the page, and the anchor if any)."""
+        return urls.with_anchor(urls.page_url(self.page), self.anchor)
 
 
 class Index:
     """Every document and keyed element, for resolving references."""
 
-    def __init__(self, structures: list[Structure], pages: dict[str, str] | None = None,
-                 excluded: frozenset[str] = frozenset()):
+    def __init__(self, structures: list[Structure], excluded: frozenset[str] = frozenset(),
+                 pages: dict[str, str] | None = None):
         self.structures = {s.doc.id: s for s in structures}
-        self.pages = pages or {}
+        self.pages = dict(pages or {})  # documents shown on another page (urls.form_entry_pages)
         self.excluded = excluded  # documents the edition being built leaves out: cited by words, never linked
         self._keys = {s.doc.id: s.keyed() for s in structures}
 
@@ -69,7 +41,7 @@ class Index:
         return doc_id not in self.excluded
 
     def page_of(self, doc_id: str) -> str:
-        return self.pages.get(doc_id, f"{doc_id}.md")
+        return self.pages.get(doc_id) or urls.document_page(doc_id)
 
     def resolve(self, ref: Ref, here: str) -> Target | None:
         """The target of ref written in document `here`, or None when nothing matches."""
@@ -106,14 +78,3 @@ def _cite(element: Element) -> str:
     if element.kind == "heading" or (element.kind == "item" and not element.citation):
         return element.title or element.label
     return element.citation
-
-
-def plain_text(text: str, words: Callable[[Ref], str] | None = None) -> str:
-    """The text as a reader sees it: each reference replaced by its words."""
-    out = []
-    for part in split(text):
-        if isinstance(part, Ref):
-            out.append(words(part) if words else (part.words or part.target))
-        else:
-            out.append(part)
-    return "".join(out)

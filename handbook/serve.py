@@ -23,7 +23,7 @@ from pathlib import Path
 import yaml
 
 from .errors import Problem
-from .site import write_sources
+from .pipeline import write_sources
 from .sources import load_handbook
 
 WATCHED = ("regulations", "templates", "overrides", "assets", "forms", "mkdocs.yml")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import model, structure
+from . import model, structure, urls
 from .errors import Problem
 from .load import Source, parse_yaml, validate
 from .refs import Index
@@ -32,16 +32,6 @@ class Handbook:
     def by_category(self) -> list[tuple[model.Category, list[structure.Structure]]]:
         return [(c, [s for s in self.structures if s.doc.category == c.name and s.doc.seq is not None])
                 for c in self.compendium.categories]
-
-
-def form_entry_pages(structures: list[structure.Structure], forms: list) -> dict[str, str]:
-    """Compendium entries that are forms, each with the page of its form: the form page is the entry's
-    one page (search and the menu show it once), so references to the entry lead there."""
-    from .forms.page import form_page_name
-
-    form_ids = {f.form.id for f in forms}
-    return {s.doc.id: form_page_name(s.doc.form) for s in structures
-            if isinstance(s.doc, model.FormEntryDocument) and s.doc.form in form_ids}
 
 
 def regulation_files(root: Path) -> list[Path]:
@@ -92,7 +82,7 @@ def load_handbook(root: Path) -> tuple[Handbook | None, list[Problem]]:
     handbook = Handbook(root, compendium, [s for _, s in pairs], {s.doc.id: src for src, s in pairs})
     problems += check_handbook(handbook.index, pairs)
     handbook.forms, form_problems = load_forms(root)
-    handbook.index.pages.update(form_entry_pages(handbook.structures, handbook.forms))
+    handbook.index.pages.update(urls.form_entry_pages(handbook.documents, {f.form.id for f in handbook.forms}))
     problems += form_problems + reference_problems(handbook.forms, handbook.index)
     problems += _form_entries(pairs, {f.form.id for f in handbook.forms})
     problems += lint_sources(pairs, [comp_source], handbook.index)

@@ -54,6 +54,15 @@ class Structure:
         return {e.key: e for e in self.walk() if e.key}
 
 
+def landing(element: Element, parent: Element | None) -> Element | None:
+    """The element whose anchor a link to `element` lands on: itself, or its parent for an article's
+    first clause (it shares the article's line) and for an unnumbered paragraph (it has no anchor);
+    None for a paragraph at the top of a document (the page itself)."""
+    if element.kind == "paragraph" or (parent is not None and parent.kind == "article" and element is parent.children[0]):
+        return parent
+    return element
+
+
 def build(doc: model.DocumentBase) -> Structure:
     if isinstance(doc, model.RulesDocument):
         return Structure(doc, _rules(doc))

@@ -46,7 +46,7 @@ def handbook():
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Path:
     """The real handbook, built once per test session."""
-    from handbook.site import build_site
+    from handbook.pipeline import build_site
 
     out = tmp_path_factory.mktemp("site") / "site"
     build_site(ROOT, out, build_dir=tmp_path_factory.mktemp("build"))

@@ -1,4 +1,4 @@
-"""The benchmarks' shared parts: sections of docs/benchmarks.md, synthetic regulations, stage timing."""
+"""The benchmarks' shared parts: sections of benchmarks/RESULTS.md, synthetic regulations, stage timing."""
 
 import sys
 import time

@@ -161,17 +161,20 @@ def test_page_is_a4_with_gbt9704_margins_on_every_section(document):
         assert 297 - mm["top"] - mm["bottom"] == pytest.approx(225, abs=1)
 
 
-def test_mirror_margins_odd_even_footers_and_fields_updated_on_open(built):
+def test_mirror_margins_odd_even_footers_and_no_update_prompt_on_open(built, document):
     settings = part(built, "word/settings.xml")
     assert settings.find("w:mirrorMargins", NS) is not None
     assert settings.find("w:evenAndOddHeaders", NS) is not None
-    assert settings.find("w:updateFields", NS).get(w("val")) == "true"
+    assert settings.find("w:updateFields", NS) is None  # Word would ask on every open
+    assert document.find(".//w:fldChar[@w:dirty]", NS) is None
 
 
 def test_grid_gives_22_lines_of_28_characters(document, styles):
     section = document.find("w:body/w:sectPr", NS)
     grid, size, margin = (section.find(f"w:{name}", NS) for name in ("docGrid", "pgSz", "pgMar"))
-    assert grid.get(w("type")) == "linesAndChars"
+    # no character grid: LibreOffice would give every glyph two cells (14 characters a line)
+    assert {g.get(w("type")) for g in document.iter(w("docGrid"))} == {"lines"}
+    assert document.find(".//w:docGrid[@w:charSpace]", NS) is None
 
     def twips(node, *names):
         return [int(node.get(w(name))) for name in names]
@@ -181,7 +184,8 @@ def test_grid_gives_22_lines_of_28_characters(document, styles):
     text_height, text_width_pt = height - top - bottom, (width - left - right) / 20
     pitch = int(grid.get(w("linePitch")))
     assert 22 * pitch <= text_height < 23 * pitch
-    char_pitch = 16 + int(grid.get(w("charSpace"))) / 4096
+    condensed = styles.find("w:docDefaults/w:rPrDefault/w:rPr/w:spacing", NS)
+    char_pitch = 16 + int(condensed.get(w("val"))) / 20
     assert 28 * char_pitch <= text_width_pt < 29 * char_pitch
     spacing = styles.find("w:style[@w:styleId='Normal']/w:pPr/w:spacing", NS)
     assert spacing.get(w("lineRule")) == "exact" and int(spacing.get(w("line"))) == pitch
@@ -268,7 +272,9 @@ def test_every_document_starts_a_new_page_in_order(document, handbook):
     assert [text_of(p) for p in heads] == [s.doc.title for s in ordered]
     assert all(p.find("w:pPr/w:pageBreakBefore", NS) is not None for p in heads)
     breaks = [p for p in body_paragraphs(document) if p.find("w:pPr/w:pageBreakBefore", NS) is not None]
-    breaks += document.findall(".//w:br[@w:type='page']", NS)
+    blank_pages = [p for p in breaks if p.find("w:r", NS) is None]  # the back of the cover and of the contents
+    assert 1 <= len(blank_pages) <= 2
+    breaks = [p for p in breaks if p not in blank_pages] + document.findall(".//w:br[@w:type='page']", NS)
     own_page_figures = [p for p in breaks if style_of(p) == "Figure"]
     assert len(breaks) == len(ordered) + len(own_page_figures)
 
@@ -281,11 +287,11 @@ def test_all_45_entries_of_the_2019_contents_in_order(document, handbook):
     assert positions == sorted(positions)
 
 
-def test_contents_is_a_toc_field_with_a_readable_fallback(built, document):
+def test_contents_is_a_toc_field_written_with_its_entries_and_pages(built, document):
     instructions = "".join(t.text for t in document.iter(w("instrText")))
     assert 'TOC \\o "1-1"' in instructions
     begin = document.find(".//w:fldChar[@w:fldCharType='begin']", NS)
-    assert begin.get(w("dirty")) == "true"
+    assert begin.get(w("dirty")) is None  # refreshed on demand, never on open
     entries = contents_entries(built)
     assert [title for title, _ in entries] == [text_of(p) for p in titles(document)]
     pages = [page for _, page in entries]
@@ -357,21 +363,40 @@ def test_blank_form_is_printed_under_its_title(built, document, handbook):
     elements = block_elements_between(document, title)
     tables = [e for e in elements if e.tag == w("tbl")]
     assert len(tables) == 1
-    assert "借阅单位" in text_of(tables[0]) and "请填写借阅单位" in text_of(tables[0])
+    assert "借阅单位" in text_of(tables[0])
+    assert "请填写" not in text_of(tables[0])  # a blank to fill by hand: no prompts on paper
     assert not any(e.tag == w("p") and text_of(e) == "涉密文件借阅单" for e in elements)  # form's own title dropped
     assert tables[0].find("w:tblPr/w:tblStyle", NS).get(w("val")) == "FormTableGrid"
     style_ids = {s.get(w("styleId")) for s in part(built, "word/styles.xml").iter(w("style"))}
     assert {"FormTableGrid", "FormNormal"} <= style_ids
-    ids = [i.get(w("val")) for i in document.iter(w("id")) if i.getparent().tag == w("sdtPr")]
-    assert ids and len(ids) == len(set(ids))
+    assert document.find(".//w:sdt", NS) is None  # no content controls in print
 
 
-def test_a_form_too_tall_for_the_title_page_starts_the_next_page(document, handbook):
+def test_no_prompt_of_the_real_blank_forms_is_printed(handbook, tmp_path):
+    from handbook.forms.output import write_blank_forms
+    from handbook.render.compendium import form_body
+
+    blanks = write_blank_forms(tmp_path, handbook.root, handbook.forms)
+    assert blanks
+    for path in blanks:
+        body = form_body(path, "")
+        text = "".join(text_of(e) for e in body.elements)
+        assert len(text) > 20 and not re.search("请输入|请选择|请填写", text), path.name
+        nodes = [node for e in body.elements for node in e.iter(w("sdt"), w("rStyle"))]
+        assert not [n for n in nodes if n.tag == w("sdt") or n.get(w("val")) == "PlaceholderText"], path.name
+
+
+def test_a_form_too_tall_under_its_title_and_note_is_made_shorter_not_sent_to_the_next_page(document, handbook):
+    """Sent on, it would leave a page holding only the title and the editor's note."""
     doc = by_id(handbook, TALL_FORM_DOC).doc
-    assert doc.kind == "form"
+    assert doc.kind == "form" and doc.note
     elements = block_elements_between(document, doc.title)
     table = next(e for e in elements if e.tag == w("tbl"))
-    assert table.find(".//w:p/w:pPr/w:pageBreakBefore", NS) is not None
+    assert table.find(".//w:p/w:pPr/w:pageBreakBefore", NS) is None
+    heights = [int(h.get(w("val"))) for h in table.iter(w("trHeight"))]
+    assert len(heights) == 16 and all(360 <= h < 600 for h in heights)  # set at 600 in the form
+    lines_above = sum(1 for e in elements if e.tag == w("p") and text_of(e)) + 1  # title, note, 空一行
+    assert sum(heights) * 1.15 <= (22 - lines_above) * 579 + 579
     texts = [text_of(e) for e in elements if e.tag == w("p")]
     assert "正文待录入" not in texts  # the form is printed, so nothing is missing
     small = next(e for e in block_elements_between(document, by_id(handbook, FORM_DOC).doc.title)
@@ -427,3 +452,138 @@ def test_long_titles_break_between_words_into_balanced_lines():
     lines = title_lines("中共X区委办公室“三重一大”议事规则（试行）")
     assert lines == ["中共X区委办公室“三重一大”", "议事规则（试行）"]
     assert title_lines("X区委办公室公文管理制度") == ["X区委办公室公文管理制度"]
+
+
+def brute_force_title_lines(title: str) -> list[str]:
+    """The former search over every combination of cuts (exponential), as the reference."""
+    import itertools
+    import math
+
+    from handbook.render.compendium import TITLE_CHARS, _title_cuts, _width
+
+    count = math.ceil(_width(title) / TITLE_CHARS)
+    if count <= 1:
+        return [title]
+    best = None
+    for chosen in itertools.combinations(_title_cuts(title), count - 1):
+        bounds = (0, *chosen, len(title))
+        lines = [title[a:b] for a, b in zip(bounds, bounds[1:])]
+        widths = [_width(line) for line in lines]
+        if max(widths) > TITLE_CHARS:
+            continue
+        key = (max(widths) - min(widths), [-w for w in widths])
+        if best is None or key < best[0]:
+            best = (key, lines)
+    return best[1] if best else [title]
+
+
+TITLE_PIECES = ["中共X区委", "办公室", "关于", "进一步", "加强和改进", "机关", "作风建设", "的", "实施意见", "（试行）",
+                "“三重一大”", "《党政机关公文处理工作条例》", "2019年", "第3批", "ABC", "工作", "规则", "、", "和",
+                "涉密载体（介质）", "管理制度", "通知", "〔2019〕12号"]
+
+
+def random_title(rng, pieces: int) -> str:
+    return "".join(rng.choice(TITLE_PIECES) for _ in range(pieces))
+
+
+def test_title_wrapping_gives_what_trying_every_combination_gives():
+    import random
+
+    rng = random.Random(9704)
+    titles = [random_title(rng, rng.randint(2, 14)) for _ in range(150)]
+    from handbook.render.compendium import TITLE_CHARS, _width
+
+    compared = 0
+    for title in titles:
+        expected, lines = brute_force_title_lines(title), title_lines(title)
+        if len(expected) > 1 or _width(title) <= TITLE_CHARS:
+            assert lines == expected, title
+            compared += 1
+        else:  # no way to fill the fewest lines the width needs: now one line more, not one long line
+            assert "".join(lines) == title and all(_width(line) <= TITLE_CHARS for line in lines), title
+    assert compared >= 100
+
+
+def test_title_wrapping_is_polynomial_on_a_2000_character_title():
+    """2,000 characters (100 lines): every combination of cuts would never end."""
+    import random
+    import time
+
+    from handbook.render import compendium
+
+    rng = random.Random(2000)
+    title = random_title(rng, 400)[:2000]
+    title_lines(title[:40])  # jieba loads its dictionary once
+    started = time.process_time()
+    lines = title_lines(title)
+    assert time.process_time() - started < 1.0
+    assert "".join(lines) == title and len(lines) >= -(-compendium._width(title) // 20) > 70
+    assert all(compendium._width(line) <= 20 for line in lines)
+
+    class Counted(list):
+        reads = 0
+
+        def __getitem__(self, key):
+            Counted.reads += 1
+            return super().__getitem__(key)
+
+    offsets = Counted(range(0, 4000, 3))  # a cut every 1.5 characters: the widest search window
+    assert compendium.balanced_breaks(offsets, 105, 40) is not None
+    assert Counted.reads < 500 * len(offsets)  # linear in the cuts (times the window and the search: ~200)
+
+
+def test_title_wrapping_fuzz_over_long_titles():
+    import random
+
+    from handbook.render.compendium import TITLE_CHARS, _width
+
+    rng = random.Random(18)
+    alphabet = "中共区委办公室关于加强规则制度的“”（）《》〔〕、，。：ABCxyz0123 "
+    for _ in range(40):
+        title = "".join(rng.choice(alphabet) for _ in range(rng.randint(100, 1500)))
+        lines = title_lines(title)
+        assert "".join(lines) == title
+        if len(lines) > 1:
+            assert len(lines) == -(-_width(title) // TITLE_CHARS)
+            assert all(_width(line) <= TITLE_CHARS for line in lines)
+
+
+def test_flowchart_joins_its_title_and_note_rather_than_leave_them_alone_on_a_page(document, handbook):
+    flow = by_id(handbook, FLOW_WITH_PNG).doc
+    elements = block_elements_between(document, flow.title)
+    figure = next(e for e in elements if e.find(".//wp:extent", NS) is not None)
+    assert figure.find("w:pPr/w:pageBreakBefore", NS) is None
+    above = elements[:elements.index(figure)]
+    assert [style_of(p) for p in above] == ["Heading1", "EditorNote"]
+    lines = 1 + 1 + -(-len(text_of(above[1])) // 26)  # title, 空一行, the note
+    height = int(figure.find(".//wp:extent", NS).get("cy")) / 635
+    assert height <= (22 - lines) * 579
+
+
+def test_editor_notes_print_no_ids_nor_extraction_notes(document, handbook):
+    notes = [text_of(p) for p in body_paragraphs(document) if style_of(p) in EDITORIAL_STYLES]
+    assert len(notes) > 30
+    for note in notes:
+        assert not re.search(r"提取|建模|点击|[a-z]+-[a-z]+", note), note
+    slip = [text_of(p) for p in document_paragraphs(document, by_id(handbook, FORM_DOC).doc.title)]
+    assert "编者注：原件为表格。" in slip  # the form is printed in place of the text, so no 原件文字附后
+    flow = [text_of(p) for p in document_paragraphs(document, by_id(handbook, FLOW_WITH_PNG).doc.title)]
+    assert any(t.startswith("编者注：原件为流程图。此图按原件文字重绘") and "附于文末" not in t for t in flow)
+    pending = [text_of(p) for p in document_paragraphs(document, by_id(handbook, "finance-rules").doc.title)]
+    assert "编者注：原件正文未能保留，仅存目录中的标题和页码，正文待录入。" in pending  # readers' notes stay whole
+
+
+def test_reader_note_keeps_the_sentences_for_readers():
+    from handbook.render.compendium import reader_note
+
+    note = "原件为流程图，提取时图中文字被压平。此图按原件文字重绘（先后顺序照录原件，见“一、总则”）；原件文字附于文末。"
+    assert reader_note(note) == "原件为流程图。此图按原件文字重绘（先后顺序照录原件，见“一、总则”）；原件文字附于文末。"
+    assert reader_note(note, replaced=True) == "原件为流程图。此图按原件文字重绘（先后顺序照录原件，见“一、总则”）。"
+    assert reader_note("原件为表格，其内容未能保留；表格 leave-approval 按通行做法设计") == \
+        "原件为表格，其内容未能保留；表格按通行做法设计"
+    assert reader_note("原件流程图的文字在提取时未能保留。") == ""
+
+
+def test_kaiti_note_is_left_aligned_not_justified(styles):
+    for style_id in ("EditorNote",):
+        assert styles.find(f"w:style[@w:styleId='{style_id}']/w:pPr/w:jc", NS).get(w("val")) == "left"

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from handbook import seed
+from support import seed
 from handbook.render.plain import document_text
 
 BODY = seed.read_body()

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from pydantic import TypeAdapter
 
-from handbook.model import DOCUMENT  # before flow: the model's document union imports flow
+from handbook.model import DOCUMENT
 from handbook import flow, structure
 from handbook.flow import FlowDocument
 from handbook.load import parse_yaml, validate

@@ -9,7 +9,9 @@ import lxml.html
 import pytest
 
 from handbook.history import changes, last_revised
-from handbook.site import build_site, generate_pages, navigation
+from handbook.outputs.pages import generate_pages
+from handbook.pipeline import build_site
+from handbook.site import navigation
 from handbook.sources import load_handbook
 
 MINI = Path(__file__).resolve().parent / "fixtures" / "mini" / "regulations"

@@ -41,7 +41,7 @@ from handbook.model import COMPENDIUM, DOCUMENT, KINDS, Compendium
 from handbook.refs import Index
 from handbook.render.compendium import build_compendium, compendium_filename
 from handbook.render.pages import PageContext, render_body
-from handbook.site import build_site
+from handbook.pipeline import build_site
 from handbook.sources import load_handbook
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from handbook.site import build_site, generate_pages
+from handbook.outputs.pages import generate_pages
+from handbook.pipeline import build_site
 from handbook.sources import load_handbook
 
 GOLDEN = Path(__file__).resolve().parent / "golden"

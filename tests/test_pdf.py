@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from handbook.render import pdf as pdfmod
-from handbook.render.compendium import build_compendium, contents_entries
+from handbook.render.compendium import build_compendium, compendium_filename, contents_entries
 
 
 
@@ -105,6 +106,40 @@ def test_same_docx_same_pdf_bytes(made, tmp_path):
     again = pdfmod.convert(made[0], tmp_path / "again.pdf")
     assert again.read_bytes() == made[1].read_bytes()
     assert b"(D:20190101000000" in again.read_bytes()
+
+
+@pytest.fixture(scope="module")
+def download(built_site, handbook, tmp_path_factory) -> tuple[Path, Path, Path]:
+    """The compendium as the site offers it (flowcharts and forms included), converted twice: as a
+    user would, with a plain `soffice --convert-to pdf` and the machine's own fonts, and as --pdf does."""
+    docx = built_site / "downloads" / compendium_filename(handbook.compendium)
+    folder = tmp_path_factory.mktemp("direct")
+    profile = (folder / "profile").as_uri()
+    env = {k: v for k, v in os.environ.items() if k != "FONTCONFIG_FILE"}
+    subprocess.run([pdfmod.soffice(), f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
+                    "--outdir", str(folder), str(docx)], check=True, capture_output=True, env=env,
+                   timeout=pdfmod.CONVERT_TIMEOUT)
+    built = pdfmod.compendium_pdf(docx, folder / "built.pdf")
+    return docx, folder / docx.with_suffix(".pdf").name, built
+
+
+def page_count(pdf: Path) -> int:
+    return int(re.search(r"Pages:\s+(\d+)", run("pdfinfo", str(pdf))).group(1))
+
+
+def test_the_download_converted_directly_prints_like_the_build(download):
+    docx, direct, built = download
+    assert page_count(direct) == page_count(built) >= 80
+    listed = contents_entries(docx)
+    for pdf in (direct, built):  # the pages written in the contents are where the documents start
+        assert pdfmod.title_pages(pdfmod.page_texts(pdf), [t for t, _ in listed]) == [page for _, page in listed]
+    first_page = listed[0][1]
+    for pdf in (direct, built):
+        lines = [line for line in layout_page(pdf, first_page + 1) if line.strip()][:-1]  # without the footer
+        widths = Counter(len(re.sub(r"\s", "", line)) for line in lines)
+        assert len(lines) == 22 and max(widths) == 28 and widths[28] >= 10, (pdf.name, widths)
+    contents = [line for line in layout_page(direct, 3) if line.strip()]
+    assert all(re.search(r"\.{3,}\s*\d+$", line) for line in contents[1:-1])  # title, leader and page on one line
 
 
 def test_clear_message_without_libreoffice(monkeypatch, tmp_path):

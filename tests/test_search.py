@@ -1,6 +1,6 @@
 """Chinese search, tested with Material's own search worker run under Node on the built site.
 
-tests/search_worker.js loads the worker the site ships (with the fixes the search
+tests/support/search_worker.js loads the worker the site ships (with the fixes the search
 hook applies) and sends it the index exactly as the page would, so these tests
 see what a reader sees: which sections a query finds, in which order, and what
 the result snippet highlights.
@@ -20,7 +20,7 @@ import pytest
 from material.plugins.search.plugin import Parser as MaterialParser
 
 ROOT = Path(__file__).resolve().parent.parent
-WORKER_RUNNER = Path(__file__).resolve().parent / "search_worker.js"
+WORKER_RUNNER = Path(__file__).resolve().parent / "support" / "search_worker.js"
 HOOK = ROOT / "overrides" / "hooks" / "search.py"
 ZWSP = "\u200b"
 

@@ -6,10 +6,10 @@ import socket
 
 import pytest
 
-from handbook.preview_probe import Preview, fetch, wait_for
+from support.preview_probe import Preview, fetch, wait_for
 
 STARTUP = 120  # first full MkDocs build on a busy machine
-UPDATE = 15  # generous for a loaded CI box; the measured figure (about 1 s) is in docs/benchmarks.md
+UPDATE = 15  # generous for a loaded CI box; the measured figure (about 1 s) is in benchmarks/RESULTS.md
 
 
 @pytest.fixture

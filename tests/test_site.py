@@ -1,10 +1,15 @@
-"""The build pipeline: downloads are remade only when what they are made from changed."""
+"""The build pipeline: cached outputs are remade only when what they are made from changed."""
 
 from pathlib import Path
 
 import pytest
 
-from handbook import site
+from handbook.outputs import OUTPUTS
+from handbook.outputs.base import Build, cache_key
+from handbook.outputs.compendium import Compendium
+from handbook.outputs.forms import BlankForms
+from handbook.pipeline import build_site, load_or_raise
+from handbook.profile import select
 
 
 def edit(project: Path) -> None:
@@ -15,7 +20,7 @@ def edit(project: Path) -> None:
 
 def test_unchanged_sources_reuse_the_downloads_and_a_change_remakes_them(mini_project, monkeypatch):
     out = mini_project / "site"
-    site.build_site(mini_project, out)
+    build_site(mini_project, out)
     first = (out / "downloads").iterdir()
     before = {p.name: p.read_bytes() for p in first}
     assert any(name.endswith(".docx") for name in before)
@@ -23,14 +28,51 @@ def test_unchanged_sources_reuse_the_downloads_and_a_change_remakes_them(mini_pr
     def must_not_run(*args, **kwargs):
         raise AssertionError("downloads were remade although nothing changed")
 
-    monkeypatch.setattr(site, "make_downloads", must_not_run)
-    site.build_site(mini_project, out)
+    monkeypatch.setattr(Compendium, "produce", must_not_run)
+    monkeypatch.setattr(BlankForms, "produce", must_not_run)
+    build_site(mini_project, out)
     assert {p.name: p.read_bytes() for p in (out / "downloads").iterdir()} == before
 
     edit(mini_project)
     with pytest.raises(AssertionError, match="nothing changed"):
-        site.build_site(mini_project, out)
+        build_site(mini_project, out)
     monkeypatch.undo()
-    site.build_site(mini_project, out)
+    build_site(mini_project, out)
     after = {p.name: p.read_bytes() for p in (out / "downloads").iterdir()}
     assert after.keys() == before.keys() and after != before
+
+
+def keys(project: Path, tmp_path: Path) -> dict[str, str]:
+    """The cache key of every cached output, for the project as it is now (upstream outputs stubbed)."""
+    build = Build(select(load_or_raise(project)[0], "internal"), project, tmp_path / "build")
+    for output in OUTPUTS:
+        build.produced[output.name] = []
+    return {o.name: cache_key(o, build) for o in OUTPUTS if o.cached}
+
+
+@pytest.mark.parametrize("touched, changed", [
+    ("assets/fontconfig/fonts.conf", {"compendium"}),  # LibreOffice's fonts: the PDF
+    ("requirements.lock", {"forms", "compendium"}),  # pins jieba (title line breaks), docxtpl, lxml …
+    ("forms/lending-slip.yaml", {"forms"}),  # the compendium sees the forms through their DOCX (Inputs.after)
+    ("templates/forms/lending-slip.docx", {"forms"}),
+])
+def test_touching_an_input_changes_the_key_of_the_outputs_made_from_it(project_copy, tmp_path, touched, changed):
+    project = project_copy(tmp_path / "project")
+    (project / "requirements.lock").write_bytes((Path(__file__).parents[1] / "requirements.lock").read_bytes())
+    before = keys(project, tmp_path)
+    assert set(before) == {"forms", "compendium"}
+    path = project / touched
+    path.write_bytes(path.read_bytes() + b"\n")
+    after = keys(project, tmp_path)
+    assert {name for name in before if after[name] != before[name]} == changed
+
+
+def test_the_pdf_option_changes_the_compendium_key_only(project_copy, tmp_path):
+    project = project_copy(tmp_path / "project")
+    edition = select(load_or_raise(project)[0], "internal")
+    builds = [Build(edition, project, tmp_path / "build", pdf=pdf) for pdf in (False, True)]
+    for build in builds:
+        build.produced = {o.name: [] for o in OUTPUTS}
+    compendium, forms = Compendium(), BlankForms()
+    assert cache_key(compendium, builds[0]) != cache_key(compendium, builds[1])
+    assert cache_key(forms, builds[0]) == cache_key(forms, builds[1])

@@ -4,7 +4,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from handbook.site import build_site
+from handbook.pipeline import build_site
 from handbook.errors import HandbookError
 from handbook.sources import load_handbook
 

@@ -7,9 +7,11 @@ import time
 from pathlib import Path
 from typing import TextIO
 
+from ..cli_parser import Parser
 from ..errors import HandbookError, Problem
+from ..paths import ROOT
 from .example import example_csv, example_yaml
-from .output import ROOT, BatchResult, UnknownForm, check_pattern, fill_batch, fill_one, find_form
+from .output import BatchResult, UnknownForm, check_pattern, fill_batch, fill_one, find_form
 
 USAGE_EXAMPLES = """示例：
   python3 build.py fill meeting-notice --example > 通知.yaml        输出示例数据（YAML）
@@ -21,8 +23,6 @@ USAGE_EXAMPLES = """示例：
 
 
 def build_parser():
-    from ..cli import Parser
-
     parser = Parser(prog="python3 build.py fill", description="填写表格：由数据生成 Word 文档（DOCX）。",
                     epilog=USAGE_EXAMPLES)
     parser.add_argument("form_id", metavar="表格", help="表格标识：lending-slip、leave-approval、meeting-notice")

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
 
 from ..model import ID_PATTERN, Correction, not_reserved
-from ..refs import REF
+from ..ref_syntax import REF
 
 FIELD_ID_PATTERN = r"^[a-z][a-z0-9_]{0,39}$"
 # Field ids become Jinja variables and dict keys in the template; these would clash.

@@ -13,6 +13,7 @@ import jinja2
 
 from ..errors import HandbookError, Problem, display_path
 from ..files import write_atomic
+from ..paths import ROOT
 from .data import check_record
 from .definitions import LoadedForm, load_forms_or_raise
 from .model import Form
@@ -20,7 +21,6 @@ from .records import problem_for, read_records
 from .render import Renderer, display
 from .templates import template_path
 
-ROOT = Path(__file__).resolve().parents[2]
 _PATTERN_SLOT = re.compile(r"\{([a-z][a-z0-9_]*)(?::0(\d)d)?\}")
 _UNSAFE_NAME = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
 MAX_NAME_CHARS = 80
@@ -109,7 +109,7 @@ def fill_batch(root: Path, form: Form, data: Path, out_dir: Path, pattern: str |
     """One DOCX per record in data; bad records are reported and skipped, the others written.
 
     One process: on this machine a second one made batches slower, not faster (the
-    renderer is CPU-light and every document is a file to create; see docs/benchmarks.md).
+    renderer is CPU-light and every document is a file to create; see benchmarks/RESULTS.md).
     """
     started = time.perf_counter()
     pattern = pattern or form.file_name

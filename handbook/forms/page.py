@@ -8,20 +8,18 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
+from .. import urls
 from ..refs import Index, plain_text, refs_in
 from . import layout as lay
 from .model import FIELD_TYPE_NAMES, Form, FormColumn, FormField
 from .preview import preview_html
 
-DOWNLOAD_DIR = "downloads"
-
-
 def form_page_name(form_id: str) -> str:
-    return f"form-{form_id}.md"
+    return urls.form_page(form_id)
 
 
 def download_path(form_id: str) -> str:
-    return f"{DOWNLOAD_DIR}/{form_id}.docx"
+    return urls.form_download(form_id)
 
 
 def form_page_markdown(form: Form, index: Index | None = None) -> str:

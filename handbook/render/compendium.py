@@ -1,17 +1,21 @@
 """The printed compendium: every document in one DOCX in the GB/T 9704-2012 layout.
 
-Cover, contents (a Word TOC field that updates on open, with a readable fallback),
-then every document from a new page: title in 2号小标宋, the 印发 line, and the
-text with its derived numbering. Flowcharts come in as PNG images and forms as
-their blank layout when the build provides them.
+Cover, contents (a Word TOC field written with its entries and pages filled in from
+this module's own pagination, which Word refreshes on demand and never asks about on
+open), then every document from a new page: title in 2号小标宋, the 印发 line, and the
+text with its derived numbering. Flowcharts come in as PNG images and forms as their
+blank layout to fill by hand when the build provides them.
 
 The words of every document come from handbook.render.plain, so the printed text
-is the site's text; this module only decides how each line looks.
+is the site's text; this module only decides how each line looks. The editor's
+notes are the exception: they are printed for readers (reader_note).
+
+One document for every program: Word, WPS and LibreOffice opening the file directly
+give the same 28 characters a line, 22 lines a page and page count (see gbt9704).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 import math
 import re
@@ -22,7 +26,8 @@ from typing import Mapping, Sequence
 
 from lxml import etree
 
-from .. import model
+from .. import model, urls
+from ..dates import build_date
 from ..numbering import DIGITS
 from ..refs import Index, plain_text
 from ..structure import Element, Structure
@@ -31,7 +36,7 @@ from .gbt9704 import (BODY, BODY_SIZE, CHARS_PER_LINE, FANGSONG, HEADING_1, HEAD
                       LINE, LINES_PER_PAGE, SIZE_2, SIZE_XIAO2, SIZE_XIAOCHU, TEXT_HEIGHT, TEXT_WIDTH, TOC_1,
                       TOC_HEADING, XIAOBIAOSONG, Span, base_styles, field_runs, font_table_xml, footer_xml, ppr,
                       rpr, run, section_properties, settings_xml, style, styles_xml)
-from .ooxml import NS, Package, app_xml, core_xml, el, qn, serialize, source_date
+from .ooxml import NS, Package, app_xml, core_xml, el, qn, serialize
 
 TITLE, CHAPTER, SECTION = HEADING_1, HEADING_2, HEADING_3
 IMPRINT, SUBHEADING, NOTE, NOTE_CENTER, FIGURE = "Imprint", "Subheading", "EditorNote", "EditorNoteCenter", "Figure"
@@ -45,7 +50,7 @@ def compendium_styles() -> list[etree._Element]:
     return base_styles() + [
         style(SUBHEADING, "汇编小标题", ppr(keep_next=True), HEITI),
         style(IMPRINT, "印发行", ppr(align="center", first_line=0), KAITI),
-        style(NOTE, "编者注", ppr(), KAITI),
+        style(NOTE, "编者注", ppr(align="left", keep_next=True), KAITI),  # left: 楷体 justified shows gaps
         style(NOTE_CENTER, "编者注居中", ppr(align="center", first_line=0), KAITI),
         style(FIGURE, "流程图", ppr(align="center", first_line=0, line=None, grid=False), FANGSONG),
         style(COVER_MARK, "封面标识", ppr(align="left", first_line=0), HEITI),
@@ -101,6 +106,18 @@ class FormBody:
             rows = list(element.iter(qn("w:tr"))) if element.tag == qn("w:tbl") else []
             total += sum(_row_height(row) or LINE for row in rows) if rows else LINE
         return total
+
+
+    def shrink(self, factor: float) -> None:
+        """Rows set taller than their text need made shorter by factor (never under one line of
+        the form's text), so that the form fits under its title instead of leaving the title alone."""
+        for element in self.elements:
+            for node in element.iter(qn("w:trHeight")):
+                value = int(node.get(qn("w:val"), 0))
+                node.set(qn("w:val"), str(max(min(value, FORM_LINE), int(value * factor))))
+
+
+FORM_LINE = 360  # twips: a line of a form's 小四 (12 pt) text at single spacing, with room to spare
 
 
 def _row_height(row: etree._Element) -> int:
@@ -220,22 +237,92 @@ def title_lines(title: str) -> list[str]:
 
     Lines are cut only where jieba sees a word boundary outside quotes and
     brackets; among cuts that fit, the most even wins, the longer line on top
-    when two are equally even."""
+    when two are equally even. As few lines as the width needs, one more where
+    the word boundaries leave no way to fill them."""
     count = math.ceil(_width(title) / TITLE_CHARS)
     if count <= 1:
         return [title]
-    cuts = _title_cuts(title)
-    best: tuple | None = None
-    for chosen in itertools.combinations(cuts, count - 1):
-        bounds = (0, *chosen, len(title))
-        lines = [title[a:b] for a, b in zip(bounds, bounds[1:])]
-        widths = [_width(line) for line in lines]
-        if max(widths) > TITLE_CHARS:
+    bounds = [0, *_title_cuts(title), len(title)]
+    half = list(itertools.accumulate((round(2 * _width(ch)) for ch in title), initial=0))
+    offsets = [half[bound] for bound in bounds]  # widths from the start, in half characters
+    fewest = _fewest_lines(offsets, 2 * TITLE_CHARS)
+    if fewest is None:  # a word too long for a line: Word wraps it
+        return [title]
+    chosen = balanced_breaks(offsets, max(count, fewest), 2 * TITLE_CHARS)
+    return [title[bounds[a]:bounds[b]] for a, b in zip(chosen, chosen[1:])]
+
+
+def _fewest_lines(offsets: Sequence[int], limit: int) -> int | None:
+    """How many lines of at most limit the cuts allow at the fewest (filling each line), or None."""
+    lines, start = 0, offsets[0]
+    for previous, offset in zip(offsets, offsets[1:]):
+        if offset - previous > limit:
+            return None
+        if offset - start > limit:
+            lines, start = lines + 1, previous
+    return lines + 1
+
+
+def balanced_breaks(offsets: Sequence[int], lines: int, limit: int) -> list[int] | None:
+    """Indexes into offsets (positions where a line may end, ascending, from 0 to the end)
+    cutting them into exactly `lines` lines of at most `limit`: the smallest difference between
+    the longest and the shortest line, then the longest first line, then the longest second...
+
+    Polynomial (dynamic programming over a window of allowed widths) where trying every
+    combination of cuts would be exponential in the number of lines."""
+    total = offsets[-1] - offsets[0]
+    if lines * limit < total:
+        return None
+    spread: dict[int, list[int]] = {}  # longest line → the longest shortest line that still works
+    for longest in range(max(1, -(-total // lines)), limit + 1):
+        low, high = 1, min(longest, total // lines)
+        if _lines_fit(offsets, lines, low, longest) is None:
             continue
-        key = (max(widths) - min(widths), [-w for w in widths])
-        if best is None or key < best[0]:
-            best = (key, lines)
-    return best[1] if best else [title]
+        while low < high:  # narrowing the range only removes ways to cut: a binary search
+            middle = (low + high + 1) // 2
+            if _lines_fit(offsets, lines, middle, longest) is None:
+                high = middle - 1
+            else:
+                low = middle
+        spread.setdefault(longest - low, []).append(low)
+    if not spread:
+        return None
+    best = min(spread)
+    candidates = [_widest_first(offsets, lines, shortest, shortest + best) for shortest in spread[best]]
+    return max(candidates, key=lambda cut: [offsets[b] - offsets[a] for a, b in zip(cut, cut[1:])])
+
+
+def _lines_fit(offsets: Sequence[int], lines: int, shortest: int, longest: int) -> list[int] | None:
+    """For every position, the numbers of lines (a bit set) in which the text after it can be cut
+    with every line between shortest and longest; None when the whole text cannot take `lines`."""
+    keep = (1 << (lines + 1)) - 1
+    ways = [0] * len(offsets)
+    ways[-1] = 1  # the end: zero lines
+    for i in range(len(offsets) - 2, -1, -1):
+        start, found = offsets[i], 0
+        for j in range(i + 1, len(offsets)):
+            width = offsets[j] - start
+            if width > longest:
+                break
+            if width >= shortest:
+                found |= ways[j] << 1
+        ways[i] = found & keep
+    return ways if ways[0] >> lines & 1 else None
+
+
+def _widest_first(offsets: Sequence[int], lines: int, shortest: int, longest: int) -> list[int]:
+    ways = _lines_fit(offsets, lines, shortest, longest)
+    assert ways is not None
+    chosen, i = [0], 0
+    for left in range(lines - 1, -1, -1):  # the farthest cut from which the rest still works
+        j, best = i + 1, i
+        while j < len(offsets) and offsets[j] - offsets[i] <= longest:
+            if offsets[j] - offsets[i] >= shortest and ways[j] >> left & 1:
+                best = j
+            j += 1
+        i = best
+        chosen.append(i)
+    return chosen
 
 
 def _title_cuts(title: str) -> list[int]:
@@ -264,13 +351,50 @@ def editorial_notes(doc: model.DocumentBase, edition: str, *, drawing_missing: b
         before.append(Block(NOTE_CENTER, [Span("正文待录入", KAITI)]))
         if doc.source_page:
             before.append(Block(NOTE_CENTER, [Span(f"（原件见{edition}年版汇编第{doc.source_page}页）", KAITI)]))
-    if doc.note:
-        before.append(Block(NOTE, [Span(f"编者注：{doc.note}", KAITI)]))
+    note = reader_note(doc.note or "", replaced=replaced)
+    if note:
+        before.append(Block(NOTE, [Span(f"编者注：{note}", KAITI)]))
     if drawing_missing:
         before.append(Block(NOTE, [Span("（本流程图的图形未随汇编生成，请在手册网站上查看。）", KAITI)]))
     if doc.incomplete:
         after.append(Block(NOTE, [Span("（正文不完整：原件此后的内容未能保留。）", KAITI)]))
     return before, after
+
+
+# Clauses of an editor's note that speak to editors, not readers: how the text was extracted
+# (kept in the 勘误说明 and the editor guide), how it was modelled, and clicking, which paper cannot do.
+_EDITORS_ONLY = ("提取", "建模", "点击")
+_SOURCE_APPENDED = ("原件文字附",)  # not true in print when the drawing or form takes the text's place
+_ID = re.compile(r"\s*\b[a-z][a-z0-9]*(?:-[a-z0-9]+)+\b\s*")  # a document or form id (kebab-case)
+
+
+def reader_note(note: str, *, replaced: bool = False) -> str:
+    """The editor's note as printed for readers: clauses for editors left out, ids removed.
+
+    The note is cut into clauses at ，；。 outside brackets and quotes; a sentence whose
+    clauses all go leaves nothing, and the last clause kept in a sentence ends it."""
+    dropped = _EDITORS_ONLY + (_SOURCE_APPENDED if replaced else ())
+    sentences: list[str] = []
+    for sentence in _clauses(_ID.sub("", note), "。"):
+        kept = [clause for clause in _clauses(sentence.rstrip("。"), "，；")
+                if not any(word in clause for word in dropped)]
+        if kept:
+            sentences.append("".join(kept).rstrip("，；") + "。")
+    printed = "".join(sentences)
+    return printed if note.rstrip().endswith("。") else printed.removesuffix("。")
+
+
+def _clauses(text: str, ends: str) -> list[str]:
+    """text cut after each of `ends` that is outside brackets and quotes (each piece keeps its mark)."""
+    pieces, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        depth += (ch in _OPENING) - (ch in _CLOSING)
+        if ch in ends and depth <= 0:
+            pieces.append(text[start:i + 1])
+            start = i + 1
+    if text[start:]:
+        pieces.append(text[start:])
+    return pieces
 
 
 def is_flow(doc: model.DocumentBase) -> bool:
@@ -279,10 +403,11 @@ def is_flow(doc: model.DocumentBase) -> bool:
 
 # --- figures and forms --------------------------------------------------------------------
 
-def figure(path: Path, room: int) -> Figure:
+def figure(path: Path, room: int, may_break: bool = True) -> Figure:
     """A PNG scaled to the 版心: as wide as the text, and no taller than the room left under the
     title (twips). When that room would shrink it to less than ¾ of its size on an empty page,
-    it goes on the next page at full size instead."""
+    it goes on the next page at full size instead, unless may_break is false: a page holding
+    only the title and the editor's note would look like a page left empty."""
     from docx.image.image import Image
 
     image = Image.from_file(str(path))
@@ -291,7 +416,7 @@ def figure(path: Path, room: int) -> Figure:
     def scale(limit: int) -> float:
         return min(TEXT_WIDTH * EMU_PER_TWIP / width, limit * EMU_PER_TWIP / height)
 
-    own_page = scale(room) < 0.75 * scale(TEXT_HEIGHT - LINE)
+    own_page = may_break and scale(room) < 0.75 * scale(TEXT_HEIGHT - LINE)
     factor = scale(TEXT_HEIGHT - LINE) if own_page else scale(room)
     return Figure(Path(path), int(width * factor), int(height * factor), own_page)
 
@@ -309,6 +434,7 @@ def form_body(path: Path, title: str) -> FormBody:
         styles = etree.fromstring(archive.read("word/styles.xml")) if "word/styles.xml" in names else None
     body = document.find(qn("w:body"))
     elements = _drop_title([child for child in body if child.tag != qn("w:sectPr")], title)
+    elements = _print_blank(elements)
     for element in elements:
         _strip_unportable(element)
     used = {node.get(qn("w:val")) for element in elements
@@ -335,6 +461,37 @@ def _drop_title(elements: list[etree._Element], title: str) -> list[etree._Eleme
             return elements[:i] + elements[i + 1:]
         break
     return elements
+
+
+def _print_blank(elements: list[etree._Element]) -> list[etree._Element]:
+    """The form as a blank to fill by hand: no content controls, and nothing where a control
+    prompted (请输入…/请选择), so the cell prints empty; 年　月　日 and the like stay, in black."""
+    holder = el("w:body")
+    holder.extend(elements)
+    for sdt in reversed(list(holder.iter(qn("w:sdt")))):  # the innermost first
+        content = sdt.find(qn("w:sdtContent"))
+        shows_placeholder = content is not None and _PROMPT.match(_text_of(content))  # the compendium prints blanks
+        children = list(content) if content is not None else []
+        for child in children if shows_placeholder else []:
+            for r in [child] if child.tag == qn("w:r") else list(child.iter(qn("w:r"))):
+                r.getparent().remove(r)
+        children = [c for c in children if not (shows_placeholder and c.tag == qn("w:r"))]
+        parent = sdt.getparent()
+        position = parent.index(sdt)
+        for child in reversed(children):
+            parent.insert(position, child)
+        parent.remove(sdt)
+    for r in list(holder.iter(qn("w:r"))):  # a placeholder such as 年　月　日 prints as the form's text
+        style_node = r.find(f"{qn('w:rPr')}/{qn('w:rStyle')}")
+        if style_node is not None and style_node.get(qn("w:val")) == "PlaceholderText":
+            if _PROMPT.match(_text_of(r)):
+                r.getparent().remove(r)
+            else:
+                style_node.getparent().remove(style_node)
+    return list(holder)
+
+
+_PROMPT = re.compile(r"\s*请(输入|选择|填写)")  # words to the person filling in, not the form's (请假 is)
 
 
 def _strip_unportable(element: etree._Element) -> None:
@@ -411,7 +568,34 @@ def _merge_defaults(normal: etree._Element, styles: etree._Element) -> None:
                 merged.append(child)
             normal.remove(own)
         normal.append(merged)
+    _as_on_its_own_page(normal)
     _order_style_children(normal)
+
+
+# CT_PPrBase and CT_RPr list their children in a fixed order (only the ones that matter here).
+_PPR_ORDER = ["pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
+              "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap",
+              "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd",
+              "snapToGrid", "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc"]
+_RPR_ORDER = ["rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike", "outline",
+              "shadow", "emboss", "imprint", "noProof", "snapToGrid", "vanish", "webHidden", "color", "spacing",
+              "w", "kern", "position", "sz", "szCs"]
+
+
+def _as_on_its_own_page(normal: etree._Element) -> None:
+    """The form's text off the compendium's line grid and without its condensed spacing: the form
+    keeps the height and line length it has printed on its own."""
+    for kind, tag, attrs, order in (("pPr", "snapToGrid", {"val": 0}, _PPR_ORDER),
+                                    ("rPr", "spacing", {"val": 0}, _RPR_ORDER)):
+        properties = normal.find(qn(f"w:{kind}"))
+        if properties is None:
+            properties = el(f"w:{kind}")
+            normal.append(properties)
+        if properties.find(qn(f"w:{tag}")) is None:
+            properties.append(el(f"w:{tag}", attrs))
+        rank = {name: i for i, name in enumerate(order)}
+        for child in sorted(properties, key=lambda c: rank.get(etree.QName(c).localname, len(rank))):
+            properties.append(child)
 
 
 _STYLE_ORDER = ["name", "aliases", "basedOn", "next", "link", "autoRedefine", "hidden", "uiPriority",
@@ -461,7 +645,7 @@ def figure_paragraph(fig: Figure, rid: str, number: int) -> etree._Element:
     return el("w:p", None, properties, el("w:r", None, el("w:drawing", None, inline)))
 
 
-# --- page estimate for the contents fallback ----------------------------------------------
+# --- pagination, for the page numbers of the contents ------------------------------------
 
 def _width(text: str) -> float:
     """Width in body characters: CJK and full-width punctuation 1, ASCII ½."""
@@ -510,11 +694,7 @@ class Entry:
 
 
 def compendium_filename(compendium: model.Compendium, suffix: str = ".docx") -> str:
-    return f"{_safe_name(compendium.title)}-{_safe_name(compendium.edition)}{suffix}"
-
-
-def _safe_name(text: str) -> str:
-    return re.sub(r'[\\/:*?"<>|\s\x00-\x1f\x7f]+', "_", text).strip("._") or "compendium"
+    return urls.compendium_file(compendium, suffix)
 
 
 def print_order(structures: Sequence[Structure]) -> list[Structure]:
@@ -544,8 +724,8 @@ def build_compendium(compendium: model.Compendium, structures: Sequence[Structur
     flow_pngs maps a document id to its flowchart PNG, form_docs to its blank
     form DOCX; either takes the place of the document's flattened source text.
     toc_pages gives the first page of each document in print order (e.g. as
-    measured in the PDF) for the contents fallback, which is otherwise estimated;
-    Word recomputes the contents when the file is opened.
+    measured in the PDF) for the contents, which are otherwise computed here (estimate_pages);
+    Word only recomputes them when asked to update the field.
     """
     out_path = Path(out_path)
     if out_path.is_dir():
@@ -575,12 +755,6 @@ def build_compendium(compendium: model.Compendium, structures: Sequence[Structur
     return out_path
 
 
-def build_date(compendium: model.Compendium) -> dt.datetime:
-    """SOURCE_DATE_EPOCH when set, else 1 January of the edition year: never the clock."""
-    year = int(compendium.edition[:4]) if compendium.edition[:4].isdigit() else 1980
-    return source_date(dt.datetime(year, 1, 1))
-
-
 def _entry(n: int, structure: Structure, index: Index | None, edition: str, flow_pngs: Mapping[str, Path],
            form_docs: Mapping[str, Path]) -> Entry:
     doc = structure.doc
@@ -593,15 +767,21 @@ def _entry(n: int, structure: Structure, index: Index | None, edition: str, flow
     replaced = doc.id in flow_pngs or doc.id in form_docs
     before, after = editorial_notes(doc, edition, drawing_missing=is_flow(doc) and doc.id not in flow_pngs,
                                     replaced=replaced)
-    room = TEXT_HEIGHT - (sum(content_lines(b) for b in head + before) + 1) * LINE
     replacement: Content | None = None
-    if doc.id in flow_pngs:
-        replacement = figure(Path(flow_pngs[doc.id]), room)
-    elif doc.id in form_docs:
-        replacement = form_body(Path(form_docs[doc.id]), doc.title)
-        replacement.page_break = room < replacement.height * 1.15 <= TEXT_HEIGHT  # rows grow with their text
-    if replacement is not None and getattr(doc, "source_text", None):
+    replacement_source = flow_pngs.get(doc.id) or form_docs.get(doc.id)
+    if replacement_source and getattr(doc, "source_text", None):
         text = text[:-len(doc.source_text.split("\n"))]  # the drawing or form stands for its flattened text
+    used = sum(content_lines(b) for b in head + before + text) + 1
+    room = TEXT_HEIGHT - used % LINES_PER_PAGE * LINE  # left on the page where the drawing or form would start
+    if doc.id in flow_pngs:
+        replacement = figure(Path(replacement_source), room, may_break=bool(text))
+    elif doc.id in form_docs:
+        replacement = form_body(Path(replacement_source), doc.title)
+        needed = replacement.height * 1.15  # rows grow with their text
+        if text:
+            replacement.page_break = room < needed <= TEXT_HEIGHT
+        elif room < needed:  # only the title and the editor's note above: the form joins them
+            replacement.shrink(room / needed)
     content: list[Content] = [*head, *before, *text]
     if replacement is not None:
         content.append(replacement)
@@ -615,18 +795,21 @@ def _cover(body: etree._Element, compendium: model.Compendium, internal_mark: bo
         Block(COVER_ISSUER, [Span(compendium.issuer, XIAOBIAOSONG)], size=SIZE_XIAO2, before=9 * LINE),
         Block(COVER_DATE, [Span(compendium.edition_date or f"{compendium.edition}年", FANGSONG)], before=LINE),
     ]
-    paragraphs = [paragraph(block) for block in blocks]
-    paragraphs[-1].find(qn("w:pPr")).append(section_properties(start="nextPage"))
-    body.extend(paragraphs)
+    body.extend(paragraph(block) for block in blocks)
+    body.extend(blank_page(section_properties(start="nextPage")))  # the back of the cover
+
+
+def contents_pages(entries: list[Entry]) -> int:
+    contents = [Block(TOC_HEADING, [Span("目录")], size=SIZE_2, after=LINE)]
+    contents += [Block(TOC_1, [Span(e.doc.title + "……000")]) for e in entries]
+    return pages_of(contents)
 
 
 def estimate_pages(entries: list[Entry]) -> list[int]:
     """The first page of every document, counting the cover as page 1 and the blank pages that
     make the contents and the text start on odd pages."""
-    contents = [Block(TOC_HEADING, [Span("目录")], size=SIZE_2, after=LINE)]
-    contents += [Block(TOC_1, [Span(e.doc.title + "……000")]) for e in entries]
-    contents_pages = pages_of(contents)
-    page = 3 + contents_pages + contents_pages % 2
+    listed = contents_pages(entries)
+    page = 3 + listed + listed % 2
     pages = []
     for entry in entries:
         pages.append(page)
@@ -634,17 +817,28 @@ def estimate_pages(entries: list[Entry]) -> list[int]:
     return pages
 
 
+def blank_page(sectPr: etree._Element) -> list[etree._Element]:
+    """An empty page that ends a section, written out rather than left to the odd-page break:
+    LibreOffice's PDF export drops the blank pages it inserts itself, Word prints them, so
+    written out they count the same everywhere (the odd-page break stays as a safety net).
+    The section's properties sit in a paragraph of their own, which LibreOffice may drop."""
+    return [el("w:p", None, el("w:pPr", None, el("w:pageBreakBefore"))), el("w:p", None, el("w:pPr", None, sectPr))]
+
+
 def _contents(body: etree._Element, entries: list[Entry], pages: list[int]) -> None:
-    """A TOC field whose cached result lists every title with its page, readable before Word updates it."""
+    """A TOC field whose result lists every title with its page, as printed without any update."""
     body.append(paragraph(Block(TOC_HEADING, [Span("目　录", XIAOBIAOSONG)], size=SIZE_2)))
     lines = [_contents_line(entry, page) for entry, page in zip(entries, pages)] or [
         el("w:p", None, el("w:pPr", None, el("w:pStyle", {"val": TOC_1})))]
-    field = field_runs('TOC \\o "1-1" \\h \\z \\u', [], dirty=True)  # begin, instruction, separate, end
+    field = field_runs('TOC \\o "1-1" \\h \\z \\u', [])  # begin, instruction, separate, end
     for i, node in enumerate(field[:3], start=1):
         lines[0].insert(i, node)
     lines[-1].append(field[-1])
-    lines[-1].find(qn("w:pPr")).append(section_properties(start="oddPage"))
     body.extend(lines)
+    if contents_pages(entries) % 2:  # the text starts on an odd page
+        body.extend(blank_page(section_properties(start="oddPage")))
+    else:
+        lines[-1].find(qn("w:pPr")).append(section_properties(start="oddPage"))
 
 
 def _contents_line(entry: Entry, page: int) -> etree._Element:
@@ -694,7 +888,7 @@ def _unique_styles(styles: list[etree._Element]) -> list[etree._Element]:
 
 
 def contents_entries(docx: Path) -> list[tuple[str, int]]:
-    """The contents fallback as written: (title, page) in print order."""
+    """The contents as written: (title, page) in print order."""
     with zipfile.ZipFile(docx) as archive:
         document = etree.fromstring(archive.read("word/document.xml"))
     out = []

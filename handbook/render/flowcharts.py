@@ -20,11 +20,11 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
-from .. import d2
+from .. import d2, urls
+from ..paths import ROOT
 from ..flow import FlowDocument, FlowNode, Step, link_href, steps
 from ..refs import Index
 
-ROOT = Path(__file__).resolve().parent.parent.parent
 CACHE_DIR = ROOT / "build" / "cache" / "flowcharts"
 DPI = 200
 MAX_WORKERS = 4
@@ -298,7 +298,8 @@ def steps_html(items: list[Step], title: str = "") -> str:
         if leads := _leads_to(step):
             parts.append(Markup('<span class="flow-next">→ {}</span>').format(leads))
         cite = Markup(' data-cite="《{}》第{}步（{}）"').format(title, step.number, node.label) if title else ""
-        lines.append(Markup('<li id="step-{}"{}>{}</li>').format(node.id, cite, Markup(" ").join(parts)))
+        lines.append(Markup('<li id="{}"{}>{}</li>').format(urls.flow_step_anchor(node.id), cite,
+                                                              Markup(" ").join(parts)))
     lines.append("</ol>")
     return "\n".join(lines)
 

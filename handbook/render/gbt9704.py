@@ -1,9 +1,10 @@
 """The GB/T 9704-2012 page and type in WordprocessingML.
 
 A4 with a 156 × 225 mm 版心 (top 37 mm, bottom 35 mm, binding side 28 mm, outer
-26 mm, mirrored on even pages); body 仿宋_GB2312 3号 on a document grid of 22
-lines × 28 characters; page numbers "— N —" in 4号 宋体 7 mm below the 版心,
-空一字 from the outer edge (odd pages right, even pages left).
+26 mm, mirrored on even pages); body 仿宋_GB2312 3号, 22 lines a page and 28
+characters a line (condensed glyph spacing, which Word, WPS and LibreOffice lay out
+alike); page numbers "— N —" in 4号 宋体 7 mm below the 版心, 空一字 from the outer
+edge (odd pages right, even pages left).
 """
 
 from __future__ import annotations
@@ -33,9 +34,11 @@ LINE = TEXT_HEIGHT // LINES_PER_PAGE  # 579 twips ≈ 28.95 pt
 # Chinese type sizes (号) in points.
 SIZE_XIAOCHU, SIZE_2, SIZE_XIAO2, SIZE_3, SIZE_4 = 36, 22, 18, 16, 14
 BODY_SIZE = SIZE_3
-# Extra character pitch of the grid in 1/4096 pt relative to the body size, rounded down
-# so 28 characters always fit the line (rounding up would leave room for only 27).
-CHAR_SPACE = math.floor((TEXT_WIDTH / 20 / CHARS_PER_LINE - BODY_SIZE) * 4096)
+# 28 characters a line come from condensing every glyph (w:spacing, in twips), not from Word's
+# character grid: LibreOffice gives a glyph wider than a grid cell two cells (14 characters a
+# line), while condensed spacing lays out alike in Word, WPS and LibreOffice. Rounded down so
+# 28 characters always fit the line (rounding up would leave room for only 27).
+CHAR_CONDENSE = math.floor(TEXT_WIDTH / CHARS_PER_LINE - BODY_SIZE * 20)
 FOOTER_SIZE = SIZE_4
 FOOTER_LINE = FOOTER_SIZE * 20
 # The footer box grows upwards from the footer distance; its top line sits 7 mm below the 版心.
@@ -147,14 +150,21 @@ def base_styles() -> list[etree._Element]:
 
 def styles_xml(styles: list[etree._Element]) -> bytes:
     defaults = el("w:docDefaults", None,
-                  el("w:rPrDefault", None, el("w:rPr", None, *rpr(FANGSONG, BODY_SIZE),
-                                              el("w:lang", {"val": "en-US", "eastAsia": "zh-CN", "bidi": "ar-SA"}))),
+                  el("w:rPrDefault", None, el("w:rPr", None, *_default_rpr())),
                   el("w:pPrDefault", None, el("w:pPr")))
     return serialize(el("w:styles", None, defaults, *styles))
 
 
+def _default_rpr() -> list[etree._Element]:
+    """The body font, the condensed glyph spacing of the 28-character line, and the languages."""
+    fonts, *rest = list(rpr(FANGSONG, BODY_SIZE))  # CT_RPr order: rFonts … spacing … sz … lang
+    return [fonts, el("w:spacing", {"val": CHAR_CONDENSE}), *rest,
+            el("w:lang", {"val": "en-US", "eastAsia": "zh-CN", "bidi": "ar-SA"})]
+
+
 def settings_xml() -> bytes:
-    """Mirror margins, different odd/even footers, and fields (the contents) updated on open."""
+    """Mirror margins and different odd/even footers. No w:updateFields: the contents are written
+    with their pages filled in, so opening the file asks nothing (Word refreshes them on demand)."""
     return serialize(el(  # CT_Settings requires this element order
         "w:settings", None,
         el("w:zoom", {"percent": 100}),
@@ -162,7 +172,6 @@ def settings_xml() -> bytes:
         el("w:defaultTabStop", {"val": INDENT_2 // 2}),
         el("w:evenAndOddHeaders"),
         el("w:characterSpacingControl", {"val": "compressPunctuation"}),
-        el("w:updateFields", {"val": True}),
         el("w:compat", None, el("w:compatSetting", {
             "name": "compatibilityMode", "uri": "http://schemas.microsoft.com/office/word", "val": 15})),
         el("w:themeFontLang", {"val": "en-US", "eastAsia": "zh-CN"}),
@@ -197,4 +206,4 @@ def section_properties(*, start: str, footers: dict[str, str] | None = None) -> 
                              "left": MARGIN_INNER, "header": FOOTER_DISTANCE, "footer": FOOTER_DISTANCE,
                              "gutter": 0}),
               el("w:cols", {"space": 425}),
-              el("w:docGrid", {"type": "linesAndChars", "linePitch": LINE, "charSpace": CHAR_SPACE}))
+              el("w:docGrid", {"type": "lines", "linePitch": LINE}))

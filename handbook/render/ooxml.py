@@ -98,14 +98,6 @@ def rels_xml(rels: list[tuple[str, str, str]], external: frozenset[str] = frozen
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def source_date(fallback: dt.datetime) -> dt.datetime:
-    """The build date: SOURCE_DATE_EPOCH when set (reproducible builds), else the given date."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).replace(tzinfo=None)
-    return fallback
-
-
 @dataclass
 class Package:
     """A DOCX being assembled: parts by name and the document's relationships."""

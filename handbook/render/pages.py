@@ -14,7 +14,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup, escape
 
-from .. import model
+from .. import model, urls
 from ..refs import Index, Ref, formal_citation, split
 from ..sources import Handbook
 from ..structure import Element, Structure
@@ -84,8 +84,9 @@ class PageContext:
         target = self.index.resolve(ref, self.doc_id)
         if target is None or not self.index.is_published(target.doc_id):
             return None
-        page = "" if target.doc_id == self.doc_id else Path(target.page).with_suffix(".html").as_posix()
-        return page + (f"#{target.anchor}" if target.anchor else "")
+        if target.doc_id == self.doc_id:
+            return f"#{target.anchor}" if target.anchor else ""
+        return target.url
 
     def html(self, text: str | None) -> Markup:
         """Escaped HTML of running text, with references as links."""
@@ -206,6 +207,7 @@ def _environment(templates: Path) -> jinja2.Environment:
     )
     env.filters["md"] = md_escape
     env.filters["html"] = escape
+    env.globals["urls"] = urls  # templates link through the URL owner too
     return env
 
 
@@ -258,7 +260,7 @@ class PageRenderer:
 
     def redirect(self, structure: Structure, page: str) -> str:
         """The entry's former address: leads to its page, and is neither searched nor in the menu."""
-        href = Path(page).with_suffix(".html").as_posix()
+        href = urls.page_url(page)
         return self.env.get_template("redirect.md.j2").render(doc=structure.doc, href=href)
 
     def _parent(self, doc: model.DocumentBase) -> str:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
-import math
 import os
 import re
 import shutil
@@ -21,13 +20,10 @@ import zipfile
 from pathlib import Path
 from typing import Callable, Sequence
 
-from lxml import etree
-
+from ..dates import source_date
+from ..paths import FONTS_CONF
 from .compendium import contents_entries
-from .ooxml import qn, serialize, source_date
 
-ROOT = Path(__file__).resolve().parents[2]
-FONTS_CONF = ROOT / "assets" / "fontconfig" / "fonts.conf"
 DEBIAN_PACKAGES = "libreoffice-writer-nogui fonts-noto-cjk fonts-arphic-ukai poppler-utils"
 CONVERT_TIMEOUT = 600
 # Keep the blank pages that put the contents and the text on odd pages; LibreOffice drops them by default.
@@ -63,10 +59,11 @@ def available() -> bool:
 def compendium_pdf(docx: Path, pdf: Path, rebuild: Callable[[list[int]], Path] | None = None) -> Path:
     """The compendium's PDF, with a contents whose page numbers are the PDF's own.
 
-    The DOCX lists estimated page numbers until Word updates its contents field;
-    LibreOffice prints that list as it is. So the first PDF is measured, and if a
-    document starts elsewhere, rebuild(pages) writes the DOCX again with the
-    measured pages and it is converted once more."""
+    The DOCX lists the page numbers the compendium's own pagination computes, and
+    every program prints that list as it is. The PDF is measured as a check: should
+    a document start elsewhere, rebuild(pages) writes the DOCX again with the
+    measured pages (the download is then that corrected file, the same one the PDF
+    comes from) and it is converted once more."""
     convert(docx, pdf)
     listed = contents_entries(docx)
     measured = title_pages(page_texts(pdf), [title for title, _ in listed])
@@ -87,7 +84,7 @@ def convert(docx: Path, pdf: Path, *, timeout: int = CONVERT_TIMEOUT) -> Path:
     with tempfile.TemporaryDirectory(prefix="handbook-pdf-") as work:
         work_dir = Path(work)
         source = work_dir / "compendium.docx"
-        source.write_bytes(grid_for_libreoffice(data))
+        source.write_bytes(data)  # the download itself: one document for every program
         command = [executable, f"-env:UserInstallation={(work_dir / 'profile').as_uri()}", "--headless",
                    "--norestore", "--nolockcheck", "--convert-to", PDF_FILTER, "--outdir", str(work_dir / "out"),
                    str(source)]
@@ -103,47 +100,6 @@ def convert(docx: Path, pdf: Path, *, timeout: int = CONVERT_TIMEOUT) -> Path:
         pdf.parent.mkdir(parents=True, exist_ok=True)
         pdf.write_bytes(reproducible(produced.read_bytes(), docx_date(data)))
     return pdf
-
-
-def grid_for_libreoffice(docx: bytes) -> bytes:
-    """The DOCX with Word's character grid expressed as condensed glyph spacing.
-
-    Word fits 28 characters to a line by placing them on the document grid's
-    pitch (w:charSpace). LibreOffice gives every glyph wider than a grid cell two
-    cells instead, spreading a justified line to 14 characters. So the copy that
-    LibreOffice converts keeps only the line grid and condenses the glyphs by the
-    same amount, which gives the same 28 characters per line."""
-    with zipfile.ZipFile(io.BytesIO(docx)) as archive:
-        parts = {info.filename: archive.read(info) for info in archive.infolist()}
-    document = etree.fromstring(parts["word/document.xml"])
-    condense = None
-    for grid in document.iter(qn("w:docGrid")):
-        if grid.get(qn("w:type")) == "linesAndChars" and grid.get(qn("w:charSpace")):
-            grid.set(qn("w:type"), "lines")
-            condense = math.floor(int(grid.get(qn("w:charSpace"))) * 20 / 4096)  # 1/4096 pt → 1/20 pt
-    if condense is None:
-        return docx
-    styles = etree.fromstring(parts["word/styles.xml"])
-    run_defaults = styles.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
-    etree.SubElement(run_defaults, qn("w:spacing")).set(qn("w:val"), str(condense))
-    _order_rpr(run_defaults)
-    parts["word/document.xml"] = serialize(document)
-    parts["word/styles.xml"] = serialize(styles)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, part in parts.items():
-            archive.writestr(name, part)
-    return buffer.getvalue()
-
-
-_RPR_ORDER = ["rStyle", "rFonts", "b", "bCs", "i", "iCs", "color", "spacing", "w", "kern", "position", "sz", "szCs",
-              "highlight", "u", "lang"]
-
-
-def _order_rpr(node: etree._Element) -> None:
-    rank = {name: i for i, name in enumerate(_RPR_ORDER)}
-    for child in sorted(node, key=lambda c: rank.get(etree.QName(c).localname, len(rank))):
-        node.append(child)
 
 
 def docx_date(docx: bytes) -> dt.datetime | None:

@@ -16,7 +16,7 @@ from conftest import ARTIFACTS, open_tab
 from harness import prefixed_server
 
 SHOTS = ARTIFACTS / "reading"
-AXE = Path(__file__).resolve().parent / "support" / "axe.min.js"
+AXE = Path(__file__).resolve().parents[1] / "support" / "axe-core" / "axe.min.js"
 WIDTHS = (360, 390, 768, 1366)
 MIN_TEXT_PX = 12
 PAGE_TYPES = {

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 SEED_ENV = "HANDBOOK_SEED"
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 # CI and every checkout have the shared folder beside the project root
 SEED_DIRS = (REPO / "seed", REPO.parent / "shared" / "seed")
 TOC_MARK = "目录"

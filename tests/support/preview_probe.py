@@ -16,7 +16,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 _SERVE = ("import sys; from pathlib import Path; from handbook.serve import serve; "
           "sys.exit(serve(Path(sys.argv[1]), '127.0.0.1', int(sys.argv[2])))")
 

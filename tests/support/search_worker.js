@@ -5,26 +5,12 @@
 // returns them to the page (items with location, title, text, score, terms).
 //
 // The worker is the minified file the site ships (assets/javascripts/workers/
-// search.*.min.js); it is loaded into a sandbox that provides what a browser
-// worker scope provides and nothing else, so nothing is fetched.
+// search.*.min.js), loaded by search_sandbox.js.
 "use strict"
 
 const fs = require("fs")
 const path = require("path")
-const vm = require("vm")
-
-const SETUP = 0
-const READY = 1
-const QUERY = 2
-const RESULT = 3
-
-function workerFile(site) {
-  const dir = path.join(site, "assets", "javascripts", "workers")
-  const found = fs.readdirSync(dir).filter(f => /^search\..*\.min\.js$/.test(f))
-  if (found.length !== 1)
-    throw new Error(`expected one search worker in ${dir}, found ${found}`)
-  return path.join(dir, found[0])
-}
+const { SETUP, READY, QUERY, RESULT, startWorker } = require("./search_sandbox.js")
 
 function features(site) {
   const page = fs.readFileSync(path.join(site, "index.html"), "utf8")
@@ -32,37 +18,11 @@ function features(site) {
   return match ? JSON.parse(match[1]).features : []
 }
 
-function startWorker(file) {
-  let listener = null
-  const replies = []
-  const sandbox = {
-    console,
-    addEventListener: (type, fn) => { if (type === "message") listener = fn },
-    postMessage: message => replies.push(message),
-  }
-  sandbox.self = sandbox
-  vm.createContext(sandbox)
-  vm.runInContext(fs.readFileSync(file, "utf8"), sandbox, { filename: file })
-  if (!listener)
-    throw new Error("the search worker registered no message listener")
-
-  return async function send(message) {
-    const before = replies.length
-    await listener({ data: message })
-    // the listener awaits the handler before posting; let microtasks settle
-    for (let i = 0; i < 100 && replies.length === before; i++)
-      await new Promise(resolve => setImmediate(resolve))
-    if (replies.length === before)
-      throw new Error("the search worker did not answer")
-    return replies[replies.length - 1]
-  }
-}
-
 async function main() {
   const site = process.argv[2]
   const queries = JSON.parse(fs.readFileSync(0, "utf8"))
   const index = JSON.parse(fs.readFileSync(path.join(site, "search", "search_index.json"), "utf8"))
-  const send = startWorker(workerFile(site))
+  const { send } = startWorker(site)
 
   const suggest = features(site).includes("search.suggest")
   const ready = await send({ type: SETUP, data: { ...index, options: { suggest } } })

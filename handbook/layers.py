@@ -1,0 +1,42 @@
+"""The layers of the program, lowest first: a module imports only from its own layer or a lower one.
+
+    foundations ← loading ← rendering ← outputs ← publishing ← commands
+
+tests/test_architecture.py reads this map, parses every import under handbook/ (function-level
+and TYPE_CHECKING imports included) and fails on an import that points up a layer, on any import
+loop, and on a module that is in no layer. A new module gets one line here; see ARCHITECTURE.md.
+Names are relative to the package: "forms.model" is handbook/forms/model.py.
+"""
+
+LAYERS: dict[str, tuple[str, ...]] = {
+    # what everything stands on: the schema, errors as data, files and dates; no reading, no rendering
+    "foundations": (
+        "", "forms", "render",  # the packages themselves
+        "errors", "files", "paths", "dates", "numbering", "ref_syntax", "model", "forms.model", "urls", "layers",
+    ),
+    # YAML in, one checked edition out: sources → structures → index → problems
+    "loading": (
+        "load", "sources", "structure", "refs", "validate", "lint", "flow", "profile", "schema",
+        "forms.definitions", "forms.data", "forms.records",
+    ),
+    # one edition → bytes: pages, flowcharts, DOCX, PDF; nothing here writes the site or runs MkDocs
+    "rendering": (
+        "render.pages", "render.plain", "render.compendium", "render.flowcharts", "render.pdf",
+        "render.ooxml", "render.gbt9704", "d2", "guide", "history", "diff",
+        "forms.layout", "forms.controls", "forms.preview", "forms.page", "forms.render", "forms.templates",
+        "forms.package", "forms.example", "forms.output",
+    ),
+    # the outputs as plug-ins (outputs/base.py is the interface, outputs/__init__.py the order)
+    "outputs": (
+        "outputs", "outputs.base", "outputs.assets", "outputs.flowcharts", "outputs.pages", "outputs.forms",
+        "outputs.compendium", "outputs.export",
+    ),
+    # the outputs put together: the Markdown tree, MkDocs, the output folder
+    "publishing": (
+        "pipeline", "site", "publish", "preview_hook",
+    ),
+    # what a person runs: build.py's subcommands
+    "commands": (
+        "cli", "cli_parser", "editor_commands", "serve", "scaffold", "forms.cli",
+    ),
+}

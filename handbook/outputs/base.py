@@ -1,0 +1,150 @@
+"""The interface every output implements, the build it runs in, and cache keys derived from declared inputs.
+
+An output is one kind of file the build produces (pages, flowcharts, blank forms, the compendium …).
+It says what it is made from (`inputs`) and makes its files from the edition (`produce`). The build
+runs the registered outputs in order (outputs/__init__.py); what one produces, later ones can read
+(`Build.files`, `Build.materialise`, `Build.results`). A cached output is remade only when its key
+changes, and its key is computed from its declaration, so an input cannot be forgotten in one place
+and remembered in another.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import json
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+
+from ..profile import edition_of
+from ..sources import Handbook
+
+PROGRAM = Path(__file__).resolve().parent.parent  # the handbook package: every output depends on the program
+LOCK = "requirements.lock"  # pins every library the program runs with
+
+Files = dict[str, "bytes | str"]  # site-relative path → content
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What an output is made from, besides what every output is made from: the program (handbook/),
+    requirements.lock, and the edition's data (documents, compendium, forms, profile, SOURCE_DATE_EPOCH)."""
+
+    files: tuple[str, ...] = ()  # globs relative to the project root, e.g. "forms/*.yaml"
+    settings: dict[str, Any] = field(default_factory=dict)  # build options that change the bytes (JSON values)
+    packages: tuple[str, ...] = ()  # distributions whose installed version changes the bytes
+    after: tuple[str, ...] = ()  # earlier outputs whose files this one reads (Build.files / materialise)
+
+
+@dataclass
+class Build:
+    """One build of one edition: the options, and what the outputs that already ran produced."""
+
+    edition: Handbook  # selected once, before any output runs
+    root: Path
+    build_dir: Path
+    pdf: bool = False
+    preview: bool = False  # the live preview: pages only, no downloads
+    files: Files = field(default_factory=dict)
+    produced: dict[str, list[str]] = field(default_factory=dict)  # output name → the names of its files
+    results: dict[str, Any] = field(default_factory=dict)  # what an output hands on besides files
+
+    def materialise(self, name: str) -> Path:
+        """A produced file on disk (under build/files/), for renderers that read paths."""
+        path = self.build_dir / "files" / name
+        data = self.files[name]
+        data = data.encode("utf-8") if isinstance(data, str) else data
+        if not path.is_file() or path.read_bytes() != data:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        return path
+
+
+class Output:
+    """One output of the build. Subclasses set `name` and implement `produce`; see ARCHITECTURE.md."""
+
+    name: ClassVar[str]
+    cached: ClassVar[bool] = False  # kept under build/cache/<name>/<key>/ and reused while the key is the same
+    in_preview: ClassVar[bool] = True  # `serve` runs it too (downloads are left to the full build)
+
+    def inputs(self, build: Build) -> Inputs:
+        return Inputs()
+
+    def produce(self, build: Build) -> Files:
+        raise NotImplementedError
+
+
+def run_outputs(build: Build, outputs) -> Files:
+    """Run the outputs in order; every file they produce, by site-relative name."""
+    for output in outputs:
+        if build.preview and not output.in_preview:
+            continue
+        files = from_cache(output, build) if output.cached else output.produce(build)
+        clash = sorted(set(files) & set(build.files))
+        if clash:
+            raise ValueError(f"output {output.name} produces files another output produced: {clash}")
+        build.produced[output.name] = sorted(files)
+        build.files.update(files)
+    return build.files
+
+
+def cache_key(output: Output, build: Build) -> str:
+    """A digest of everything the output is made from: the program, the lock, the edition and its declaration."""
+    declared = output.inputs(build)
+    digest = hashlib.sha256()
+    for name, path in input_files(build.root, declared.files):
+        digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for name in declared.after:
+        for produced in build.produced[name]:
+            data = build.files[produced]
+            digest.update(produced.encode() + b"\0" + (data.encode() if isinstance(data, str) else data) + b"\0")
+    handbook = build.edition
+    state = {
+        "output": output.name,
+        "documents": [s.doc.model_dump(mode="json") for s in handbook.structures],
+        "compendium": handbook.compendium.model_dump(mode="json"),
+        "forms": [f.form.model_dump(mode="json") for f in handbook.forms],
+        "excluded": sorted(handbook.index.excluded),
+        "profile": edition_of(handbook).profile,
+        "settings": declared.settings,
+        "packages": {name: package_version(name) for name in sorted(declared.packages)},
+        "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH"),
+    }
+    digest.update(json.dumps(state, ensure_ascii=False, sort_keys=True).encode())
+    return digest.hexdigest()[:32]
+
+
+def input_files(root: Path, patterns: tuple[str, ...]) -> list[tuple[str, Path]]:
+    """The program, the lock and the declared files, each under a stable name (never an absolute path)."""
+    found = [(f"handbook/{p.relative_to(PROGRAM).as_posix()}", p) for p in sorted(PROGRAM.rglob("*"))
+             if p.is_file() and "__pycache__" not in p.parts]
+    for pattern in (LOCK, *patterns):
+        found += [(p.relative_to(root).as_posix(), p) for p in sorted(root.glob(pattern)) if p.is_file()]
+    return found
+
+
+def package_version(name: str) -> str | None:
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+def from_cache(output: Output, build: Build) -> Files:
+    """The output's files from build/cache/<name>/<key>/, made (and stored) only when the key is new."""
+    cache = build.build_dir / "cache" / output.name / cache_key(output, build)
+    if cache.is_dir():
+        return {p.relative_to(cache).as_posix(): p.read_bytes() for p in sorted(cache.rglob("*")) if p.is_file()}
+    files = output.produce(build)
+    shutil.rmtree(cache.parent, ignore_errors=True)  # keep only the latest set
+    staging = cache.with_name(cache.name + ".tmp")
+    for name, data in files.items():
+        path = staging / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    staging.mkdir(parents=True, exist_ok=True)
+    staging.rename(cache)
+    return files

@@ -1,0 +1,53 @@
+"""handbook.json, the whole edition as data: every URL in it lands on a page and an anchor of the built site."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+
+@pytest.fixture(scope="module")
+def export(built_site):
+    return json.loads((built_site / "handbook.json").read_text(encoding="utf-8"))
+
+
+def ids_on(page) -> set[str]:
+    return set(re.findall(r'\bid="([^"]+)"', page.read_text(encoding="utf-8")))
+
+
+def test_every_url_lands_on_a_page_and_an_anchor_of_the_site(export, built_site):
+    urls = [d["url"] for d in export["documents"]]
+    for doc in export["documents"]:
+        urls += [e["url"] for e in doc["elements"]] + [s["url"] for s in doc.get("steps", [])]
+        urls += [r["url"] for e in doc["elements"] for r in e["refs"] if r["url"]]
+    urls += [f["url"] for f in export["forms"]] + [f["download"] for f in export["forms"]]
+    pages: dict[str, set[str]] = {}
+    missing = []
+    for url in urls:
+        page, _, anchor = url.partition("#")
+        if not (built_site / page).is_file():
+            missing.append(url)
+        elif anchor and anchor not in pages.setdefault(page, ids_on(built_site / page)):
+            missing.append(url)
+    assert len(urls) > 500
+    assert missing == []
+
+
+def test_articles_carry_their_derived_numbers_and_references(export, handbook):
+    rules = next(d for d in export["documents"] if d["id"] == "shiwuhui-rules")
+    assert rules["url"] == "shiwuhui-rules.html" and rules["kind"] == "rules"
+    quorum = next(e for e in rules["elements"] if e["key"] == "quorum")
+    assert quorum["kind"] == "article" and quorum["number"] == quorum["citation"] == "第十六条"
+    assert quorum["url"] == "shiwuhui-rules.html#quorum"
+    structure = next(s for s in handbook.structures if s.doc.id == "shiwuhui-rules")
+    assert len(rules["elements"]) == len(list(structure.walk()))
+    linked = [r for e in rules["elements"] for r in e["refs"] if r["document"]]
+    assert linked and all(r["url"].startswith(r["document"] + ".html") for r in linked)
+
+
+def test_the_export_holds_every_document_and_form_of_the_edition(export, handbook):
+    assert [d["id"] for d in export["documents"]] == [s.doc.id for s in handbook.structures]
+    assert [f["id"] for f in export["forms"]] == [f.form.id for f in handbook.forms]
+    assert export["format"] == "handbook-export/1"
