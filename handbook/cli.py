@@ -11,7 +11,7 @@ import threading
 import time
 from pathlib import Path
 
-from . import editor_commands
+from . import decide_cli, editor_commands
 from .cli_parser import Parser
 from .errors import HandbookError, Problem
 from .paths import ROOT
@@ -34,6 +34,7 @@ def build_parser() -> Parser:
     bench = commands.add_parser("bench", help="性能测试，结果写入 benchmarks/RESULTS.md（选项见 python3 build.py bench --help）")
     bench.add_argument("bench_args", nargs=argparse.REMAINDER, help="传给 benchmarks/run.py 的参数")
     editor_commands.add_commands(commands)
+    decide_cli.add_command(commands)
     return parser
 
 
@@ -86,12 +87,25 @@ def command_build(args) -> int:
     except KeyboardInterrupt:
         print(f"\n构建已中断，{out} 保持不变。", file=sys.stderr)
         return 130
+    except OSError as error:  # a folder not writable, a disk full, build/ a file …
+        print(f"错误：{os_failure(error)}", file=sys.stderr)
+        print(f"构建失败，{out} 保持不变。", file=sys.stderr)
+        return 1
     seconds = time.perf_counter() - started
     withheld = f"，未收入内部文件 {len(edition.withheld)} 个" if edition.public else ""
     print(f"构建完成（{PROFILE_NAMES[args.profile]}）：{len(edition.structures)} 个文件{withheld} → {out}（{seconds:.1f} 秒）")
     if edition.public and not edition.structures:
         print("提示：还没有文件标为 visibility: public，公开版中没有任何制度。", file=sys.stderr)
     return 0
+
+
+def os_failure(error: OSError) -> str:
+    """What went wrong with a file or folder, in Chinese, naming it relative to the project when inside."""
+    from .errors import display_path
+    from .load import os_reason
+
+    where = f"「{display_path(Path(error.filename), ROOT)}」" if error.filename else ""
+    return f"无法写入或读取{where}：{os_reason(error)}"
 
 
 @contextlib.contextmanager
@@ -145,6 +159,7 @@ COMMANDS = {
     "test": command_test,
     "fill": command_fill,
     "bench": command_bench,
+    "decide": lambda args: decide_cli.command(args, ROOT, print_problems),
     **{name: (lambda args, name=name: editor_commands.run(name, args, ROOT, print_problems))
        for name in editor_commands.COMMANDS},
 }

@@ -33,6 +33,7 @@ class HandbookError(Exception):
 
 def display_path(path: Path, root: Path | None = None) -> str:
     try:
-        return str(path.resolve().relative_to((root or Path.cwd()).resolve()))
-    except ValueError:
+        # the folder resolved, not the file: a symlink is named as itself, not as what it points to
+        return str((path.absolute().parent.resolve() / path.name).relative_to((root or Path.cwd()).resolve()))
+    except (ValueError, OSError, RuntimeError):
         return str(path)

@@ -12,19 +12,20 @@ LAYERS: dict[str, tuple[str, ...]] = {
     # what everything stands on: the schema, errors as data, files and dates; no reading, no rendering
     "foundations": (
         "", "forms", "render",  # the packages themselves
-        "errors", "files", "paths", "dates", "numbering", "ref_syntax", "model", "forms.model", "urls", "layers",
+        "errors", "files", "paths", "dates", "numbering", "ref_syntax", "model", "forms.model", "urls", "text", "zipfiles", "layers",
+        "lock",
     ),
     # YAML in, one checked edition out: sources → structures → index → problems
     "loading": (
         "load", "sources", "structure", "refs", "validate", "lint", "flow", "profile", "schema",
-        "forms.definitions", "forms.data", "forms.records",
+        "forms.definitions", "forms.data", "forms.records", "decide",
     ),
     # one edition → bytes: pages, flowcharts, DOCX, PDF; nothing here writes the site or runs MkDocs
     "rendering": (
         "render.pages", "render.plain", "render.compendium", "render.flowcharts", "render.pdf",
         "render.ooxml", "render.gbt9704", "d2", "guide", "history", "diff",
         "forms.layout", "forms.controls", "forms.preview", "forms.page", "forms.render", "forms.templates",
-        "forms.package", "forms.example", "forms.output",
+        "forms.example", "forms.output", "decide_page",
     ),
     # the outputs as plug-ins (outputs/base.py is the interface, outputs/__init__.py the order)
     "outputs": (
@@ -37,6 +38,6 @@ LAYERS: dict[str, tuple[str, ...]] = {
     ),
     # what a person runs: build.py's subcommands
     "commands": (
-        "cli", "cli_parser", "editor_commands", "serve", "scaffold", "forms.cli",
+        "cli", "cli_parser", "editor_commands", "serve", "scaffold", "forms.cli", "decide_cli",
     ),
 }

@@ -8,6 +8,8 @@ Validation errors are translated to Chinese and pointed at file:line:column.
 from __future__ import annotations
 
 import difflib
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,6 +18,7 @@ import yaml
 from pydantic import TypeAdapter, ValidationError
 
 from .errors import Problem, display_path
+from .text import shorten
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 40
@@ -33,6 +36,8 @@ class Source:
     data: Any = None
     values: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    # plain scalars YAML 1.1 reads as something other than text (0017, yes, 2019-10, 1:20): their typed text
+    raw: dict[Path_, str] = field(default_factory=dict)
 
     def where(self, loc: Path_, *, key: bool = False) -> tuple[int, int]:
         """Line and column (1-based) of the value at loc, or of its nearest known parent."""
@@ -77,6 +82,16 @@ class _BoundedLoader(yaml.SafeLoader):
         finally:
             self.depth -= 1
 
+    def compose_scalar_node(self, anchor):
+        event = self.peek_event()
+        if event.tag not in (None, "!"):  # an explicit tag such as !!binary, !!int, !!python/…
+            raise _Limits(f"不支持 YAML 标签「{event.tag}」", event.start_mark)
+        return super().compose_scalar_node(anchor)
+
+
+_TEXT_TAG = "tag:yaml.org,2002:str"
+_NULL_TAG = "tag:yaml.org,2002:null"
+
 
 class _Builder:
     """Turns a composed YAML node tree into plain Python data with positions."""
@@ -99,12 +114,16 @@ class _Builder:
             if node.tag != "tag:yaml.org,2002:seq":
                 raise _Limits(f"不支持的 YAML 标签：{node.tag}", node.start_mark)
             return [self.build(child, loc + (i,), depth + 1) for i, child in enumerate(node.value)]
+        if node.style is None and node.tag not in (_TEXT_TAG, _NULL_TAG):
+            self.source.raw[loc] = node.value
         try:
             return self.constructor.construct_object(node)
         except yaml.constructor.ConstructorError as error:
+            if node.style is None and node.tag == "tag:yaml.org,2002:value":  # a plain 「=」 is text
+                return node.value
             raise _Limits(f"不支持的 YAML 值或标签：{node.tag}", node.start_mark) from error
-        except ValueError as error:  # e.g. an impossible date such as 2019-02-30
-            raise _Limits(f"无法识别的值「{node.value}」：{error}", node.start_mark) from error
+        except (ValueError, OverflowError):  # e.g. an impossible date such as 2019-02-30: kept as typed
+            return node.value
 
     def _mapping(self, node: yaml.MappingNode, loc: Path_, depth: int) -> dict:
         if node.tag != "tag:yaml.org,2002:map":
@@ -124,18 +143,114 @@ class _Builder:
         return result
 
 
-def parse_yaml(path: Path, root: Path | None = None, text: str | None = None) -> tuple[Source, list[Problem]]:
-    """Parse one YAML file. Returns the source and any problems (data is None on failure)."""
+class UnreadableFile(Exception):
+    def __init__(self, message: str, hint: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+def read_text_file(path: Path, root: Path | None = None, limit: int | None = None) -> bytes:
+    """The bytes of a regular file of at most limit bytes; raises UnreadableFile with a Chinese message.
+
+    A device, FIFO or socket is refused before it is read (opening a FIFO does not wait for a
+    writer), a symlink must stay inside root, and the limit counts the bytes actually read, since
+    st_size of /dev/zero or of a growing file says nothing.
+    """
+    if root is not None and path.is_symlink():
+        try:
+            target = path.resolve(strict=True)
+        except FileNotFoundError:
+            raise UnreadableFile("这是指向不存在文件的符号链接") from None
+        except (OSError, RuntimeError):
+            raise UnreadableFile("这是循环的符号链接（指向自己）") from None
+        if not target.is_relative_to(root.resolve()):
+            raise UnreadableFile("这是指向项目之外的符号链接，不予读取", "把文件本身复制到项目中")
+    limit = MAX_FILE_BYTES if limit is None else limit
+    try:
+        _refuse_special(os.stat(path).st_mode)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        raise UnreadableFile("文件不存在（或是指向不存在文件的符号链接）") from None
+    except IsADirectoryError:
+        raise UnreadableFile("这是一个文件夹，不是文件") from None
+    except PermissionError:
+        raise UnreadableFile("没有读取这个文件的权限") from None
+    except OSError as error:
+        raise UnreadableFile(f"无法读取文件（{os_reason(error)}）") from None
+    try:
+        _refuse_special(os.fstat(fd).st_mode)  # it may have been swapped since
+        os.set_blocking(fd, True)
+        chunks, size = [], 0
+        while size <= limit:
+            chunk = os.read(fd, min(1 << 16, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > limit:
+            raise UnreadableFile(f"文件过大（超过 {limit // 1024} KB）")
+        return b"".join(chunks)
+    except OSError as error:
+        raise UnreadableFile(f"无法读取文件（{os_reason(error)}）") from None
+    finally:
+        os.close(fd)
+
+
+def ignored_yaml_files(folder: Path, root: Path | None = None) -> list[Problem]:
+    """A warning for each file in folder that looks like YAML but is not read (only *.yaml is)."""
+    import re
+
+    looks_like = re.compile(r"\.ya?ml(\W|$)", re.IGNORECASE)
+    found = []
+    for path in sorted(folder.glob("*")) if folder.is_dir() else []:
+        if path.name.startswith((".", "_")) or path.name.endswith(".yaml") or not looks_like.search(path.name):
+            continue
+        found.append(Problem(display_path(path, root), 1, 1, f"文件「{path.name}」不会被读取：只读取以 .yaml 结尾的文件",
+                             "warning", "若是要用的文件，请改名为 小写字母.yaml；若是备份，请移出这个文件夹"))
+    return found
+
+
+def _refuse_special(mode: int) -> None:
+    if stat.S_ISDIR(mode):
+        raise UnreadableFile("这是一个文件夹，不是文件")
+    if not stat.S_ISREG(mode):
+        raise UnreadableFile("这不是普通文件（是设备、管道或套接字），不予读取", "删除它，或换成普通的 YAML 文件")
+
+
+_OS_REASONS = {
+    "ENOENT": "文件或文件夹不存在", "EACCES": "没有权限", "EPERM": "没有权限", "EISDIR": "这是一个文件夹",
+    "ENOTDIR": "路径中的某一段不是文件夹", "ENOSPC": "磁盘空间已满", "EDQUOT": "磁盘配额已满",
+    "EROFS": "磁盘是只读的", "EEXIST": "已存在同名文件", "ENAMETOOLONG": "文件名过长", "EIO": "读写设备出错",
+    "ELOOP": "符号链接循环", "EMFILE": "打开的文件过多", "ENFILE": "打开的文件过多", "EBUSY": "文件正被占用",
+    "ENOTEMPTY": "文件夹不是空的", "EXDEV": "不能跨磁盘移动", "EADDRINUSE": "端口已被占用",
+    "EADDRNOTAVAIL": "本机没有这个地址", "EFBIG": "文件过大",
+}
+
+
+def os_reason(error: OSError) -> str:
+    """The Chinese reason for an operating-system error (never the English strerror)."""
+    import errno
+
+    name = errno.errorcode.get(error.errno or 0, "")
+    return _OS_REASONS.get(name, f"系统错误 {name or error.errno}")
+
+
+def parse_yaml(path: Path, root: Path | None = None, text: str | None = None,
+               keep_text: bool = False) -> tuple[Source, list[Problem]]:
+    """Parse one YAML file. Returns the source and any problems (data is None on failure).
+
+    keep_text: every plain scalar stays the text typed (for data whose types the reader decides,
+    such as fill records); otherwise source.raw remembers that text for validate().
+    """
     source = Source(path=path, shown=display_path(path, root))
     try:
         if text is None:
-            if path.stat().st_size > MAX_FILE_BYTES:
-                return source, [Problem(source.shown, 1, 1, f"文件过大（超过 {MAX_FILE_BYTES // 1024} KB）")]
-            text = path.read_bytes().decode("utf-8")
+            text = read_text_file(path, root).decode("utf-8")
     except UnicodeDecodeError as error:
         return source, [Problem(source.shown, 1, 1, f"文件不是 UTF-8 编码（第 {error.start} 字节）", hint="请用 UTF-8 保存")]
-    except OSError as error:
-        return source, [Problem(source.shown, 1, 1, f"无法读取文件：{error.strerror}")]
+    except UnreadableFile as error:
+        return source, [Problem(source.shown, 1, 1, error.message, hint=error.hint)]
     try:
         node = yaml.compose(text, Loader=_BoundedLoader)
     except yaml.MarkedYAMLError as error:
@@ -164,7 +279,27 @@ def parse_yaml(path: Path, root: Path | None = None, text: str | None = None) ->
     except _Limits as error:
         line, column = _pos(error.mark) if error.mark else (1, 1)
         return source, [Problem(source.shown, line, column, error.message)]
+    if keep_text:
+        source.data = as_typed(source)
     return source, []
+
+
+def as_typed(source: Source) -> Any:
+    """The data with every plain scalar as the text typed, so the model (not YAML 1.1) decides its type:
+    0017 stays 「0017」 in a text field and is 17 in a number field; yes is 「yes」 unless a yes/no is wanted."""
+    if not source.raw:
+        return source.data
+
+    def walk(value: Any, loc: Path_) -> Any:
+        if loc in source.raw:
+            return source.raw[loc]
+        if isinstance(value, dict):
+            return {k: walk(v, loc + (k,)) for k, v in value.items()}
+        if isinstance(value, list):
+            return [walk(v, loc + (i,)) for i, v in enumerate(value)]
+        return value
+
+    return walk(source.data, ())
 
 
 _YAML_REASONS = {
@@ -216,7 +351,7 @@ def _yaml_reason(error: yaml.MarkedYAMLError) -> str | None:
 def validate(source: Source, adapter: TypeAdapter) -> tuple[Any, list[Problem]]:
     """Validate parsed data against a model; errors become Chinese problems at their position."""
     try:
-        return adapter.validate_python(source.data), []
+        return adapter.validate_python(as_typed(source)), []
     except ValidationError as error:
         tag = _union_tag(adapter, source.data)
         return None, [_problem_from(source, item, tag) for item in error.errors(include_url=False)]
@@ -258,6 +393,10 @@ def _message(kind: str, ctx: dict, error: dict) -> str:
         return str(ctx.get("error", error["msg"]))
     if kind in ("string_type",):
         return f"应为文字，实际是「{_show(value)}」"
+    if kind == "finite_number":
+        return f"应为有限的数值，实际是「{_show(value)}」"
+    if kind in ("float_type", "float_parsing"):
+        return f"应为数值，实际是「{_show(value)}」"
     if kind in ("int_type", "int_parsing", "int_from_float"):
         return f"应为整数，实际是「{_show(value)}」"
     if kind in ("bool_type", "bool_parsing"):
@@ -273,7 +412,9 @@ def _message(kind: str, ctx: dict, error: dict) -> str:
     if kind == "union_tag_invalid":
         return f"kind「{_show(ctx.get('tag'))}」不是允许的文件类型，应为：{ctx.get('expected_tags', '')}"
     if kind == "union_tag_not_found":
-        return "缺少必填字段「kind」（文件类型：rules / outline / duties / pending / flow / form）"
+        from .model import KINDS
+
+        return f"缺少必填字段「kind」（文件类型：{' / '.join(KINDS)}）"
     if kind == "string_pattern_mismatch":
         return f"「{_show(value)}」格式不对：只能用小写字母、数字和连字符，且以字母或数字开头"
     if kind == "string_too_short":
@@ -287,8 +428,7 @@ def _message(kind: str, ctx: dict, error: dict) -> str:
 
 
 def _show(value: Any) -> str:
-    text = str(value)
-    return text if len(text) <= 40 else text[:40] + "…"
+    return shorten(value)
 
 
 def _known_fields(source: Source, parent: Path_) -> list[str]:

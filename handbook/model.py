@@ -7,10 +7,11 @@ from these classes; descriptions are written for editors, in Chinese.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal, Union, get_args
+from typing import Annotated, Any, ClassVar, Literal, Union, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
 
+from .files import WINDOWS_DEVICE_NAMES
 from .numbering import STYLES
 from .ref_syntax import REF
 
@@ -18,9 +19,9 @@ KEY_PATTERN = r"^[a-z][a-z0-9-]{0,63}$"
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
 # Ids become directory names in the site; these are taken by the site itself.
 RESERVED_IDS = frozenset(
-    {"index", "assets", "search", "downloads", "forms", "flows", "changelog", "sitemap", "404",
-     "stylesheets", "javascripts", "con", "nul", "prn", "aux"}
-    | {f"{device}{n}" for device in ("com", "lpt") for n in range(10)}  # Windows device names, even with .html
+    {"index", "assets", "search", "downloads", "forms", "flows", "changelog", "decide", "sitemap", "404",
+     "stylesheets", "javascripts"}
+    | WINDOWS_DEVICE_NAMES  # even with .html
 )
 Style = Literal[STYLES]  # type: ignore[valid-type]
 Status = Literal["现行", "试行", "废止", "待录入"]
@@ -151,6 +152,66 @@ class HistoryEntry(Strict):
     change: str = Field(min_length=1, description="修订内容")
 
 
+SHARES = {"1/2": "半数", "2/3": "三分之二"}
+Share = Literal[tuple(SHARES)]  # type: ignore[valid-type]
+Bound = Literal["以上", "超过"]
+
+
+class Cited(Strict):
+    """议事决策规则的出处：所依据的条（或项）及条文原话。"""
+
+    article: Key = Field(description="所依据的条（或项）的键，须在本文件中用 key: 定义，如 quorum")
+    quote: str = Field(min_length=1, description="条文原话，一字不差（引用写作显示的文字）；check 核对该条仍含这句话，条文改了而规则没改会报错")
+
+
+class Quorum(Cited):
+    """到会人数要求：应到会成员中有多少到会方能召开。"""
+
+    id: Key = Field(description="本要求的标识，如 general、cadre")
+    matters: list[Key] = Field(default_factory=list, description="只适用于这些事项（事项的 id）；不填则适用于每次会议")
+    share: Share = Field(description="比例：1/2（半数）或 2/3（三分之二）；原话中须有对应的字样")
+    bound: Bound = Field(description="以上（含本数）或 超过（不含本数）；原话中须有这两个字")
+
+
+class Passing(Cited):
+    """表决通过的条件：赞成票占应到会成员的比例。"""
+
+    share: Share = Field(description="比例：1/2（半数）或 2/3（三分之二）；原话中须有对应的字样")
+    bound: Bound = Field(description="以上（含本数）或 超过（不含本数）；原话中须有这两个字")
+
+
+class DecisionNote(Cited):
+    """随答案列出的相关规定，如回避、列席、逐个表决。"""
+
+    topic: str = Field(min_length=1, description="简短标题，如 回避、列席")
+    matters: list[Key] = Field(default_factory=list, description="只在这些事项下列出（事项的 id）；不填则总是列出")
+
+
+class Matter(Cited):
+    """一类议事事项：是否须提交室务会、适用的到会要求、金额标准。同一事项可在几个文件中各自引用条文。"""
+
+    id: Key = Field(description="事项标识，如 cadre；几个文件写同一 id 即同一事项")
+    name: str | None = Field(None, description="事项名称，如 干部任免（同一事项只需在一处写）")
+    group: str | None = Field(None, description="所属大类，如 重要项目安排")
+    reserved: bool | None = Field(None, description="true：须提交室务会决定；false：不须提交室务会")
+    unsure_quorum: list[Key] = Field(default_factory=list, description="条文不能确定是否适用于本事项的到会要求（Quorum 的 id）；结论因此不同时，答案说明规则未明确")
+    threshold: int | None = Field(None, ge=1, description="金额标准（万元，达到即须提交）；原话中须有「N万元及以上」")
+    amount_undefined: bool = Field(False, description="true：条文未规定本类事项的金额标准")
+
+
+class Decisions(Strict):
+    """议事决策规则：由条文得出、可以计算的规定，「议事决策自查」页和 decide 命令按它作答。"""
+
+    meeting: str | None = Field(None, description="本文件规定的会议的名称，如 室务会会议")
+    quorum: list[Quorum] = Field(default_factory=list, description="到会人数要求")
+    passing: Passing | None = Field(None, description="表决通过的条件")
+    no_decisions: Cited | None = Field(None, description="本会议不作决策的规定")
+    reserved_by: Cited | None = Field(None, description="规定所列事项须经室务会决策的条文（随「是否须提交室务会」引用）")
+    attendance: Cited | None = Field(None, description="参会人员的规定（未规定到会人数时作答引用）")
+    notes: list[DecisionNote] = Field(default_factory=list, description="随答案列出的相关规定")
+    matters: list[Matter] = Field(default_factory=list, description="议事事项")
+
+
 class DocumentBase(Strict):
     id: str = Field(pattern=ID_PATTERN, description="文件标识：小写字母、数字、连字符，用于网址，如 shiwuhui-rules")
     title: str = Field(min_length=1, description="文件全称")
@@ -171,21 +232,32 @@ class DocumentBase(Strict):
     history: list[HistoryEntry] = Field(default_factory=list, description="修订记录")
     preamble: list[Text] = Field(default_factory=list, description="正文前的段落（如制定目的）")
     closing: list[Text] = Field(default_factory=list, description="正文后的段落")
+    decisions: Decisions | None = Field(None, description="议事决策规则（可计算的到会、表决、事项范围规定，每条注明出处）")
 
     @field_validator("id")
     @classmethod
     def _not_reserved(cls, value: str) -> str:
         return not_reserved(value, "文件标识")
 
+    # What a kind declares besides its fields (ARCHITECTURE.md, "a new document kind"):
+    page_template: ClassVar[str] = "document.md.j2"  # its page, in templates/pages/
+    numbered_body: ClassVar[bool] = False  # the page shows the numbered body that structure.build derives
+
     @property
     def display_title(self) -> str:
         return self.short_title or self.title
+
+    @property
+    def flattened_text(self) -> str | None:
+        """Text preserved as the extraction left it (a flowchart's or a form's), printed after the body."""
+        return getattr(self, "source_text", None)
 
 
 class RulesDocument(DocumentBase):
     """章—节—条—款—项—目结构的规则。"""
 
     kind: Literal["rules"]
+    numbered_body: ClassVar[bool] = True
     article_style: Literal["第一条", "一、"] = Field("第一条", description="条的编号样式")
     chapters: list[Chapter] = Field(default_factory=list, description="各章，按顺序列出；章、条的编号自动生成")
     articles: list[Article] = Field(default_factory=list, description="不分章时直接列出条")
@@ -201,6 +273,7 @@ class OutlineDocument(DocumentBase):
     """一、（一）1.（1）层次的提纲式文件或职责清单。"""
 
     kind: Literal["outline", "duties"]
+    numbered_body: ClassVar[bool] = True
     styles: list[Style] | None = Field(None, description="各层默认编号样式，自上而下；默认 提纲：一、（一）1.（1），职责：1.（1）①")
     body: list[Node] = Field(min_length=1, description="正文各项")
 
@@ -216,6 +289,7 @@ class PendingDocument(DocumentBase):
     """正文尚未录入（或尚未建模）的文件。"""
 
     kind: Literal["pending"]
+    page_template: ClassVar[str] = "pending.md.j2"
     status: Status = Field("待录入", description="效力状态")
     source_text: str | None = Field(None, description="原件中残存的文字（流程图、表格被压平后的文本），原样保留供后续建模")
 
@@ -284,6 +358,7 @@ class FormEntryDocument(DocumentBase):
     """汇编中的表格：栏目由 forms/ 下的表格定义给出，手册中有可下载、可填写的表格。"""
 
     kind: Literal["form"]
+    page_template: ClassVar[str] = "form.md.j2"
     form: str = Field(pattern=ID_PATTERN, description="表格标识，即 forms/<表格>.yaml 中的 id，如 lending-slip")
     source_text: str | None = Field(None, description="原件中被压平的表格文字，原样保留以便核对")
 
@@ -326,6 +401,7 @@ class FlowDocument(DocumentBase):
     """流程图：由框（nodes）和箭头（edges）组成，自上而下绘制。"""
 
     kind: Literal["flow"]
+    page_template: ClassVar[str] = "flow.md.j2"
     parent: str | None = Field(None, pattern=ID_PATTERN, description="本图所属文件的 id（不在汇编目录中、示意某文件所规定程序的图填写）")
     describes: list[str] = Field(default_factory=list, description="本图所画程序的出处，用引用写法，如 [[supervision-rules#supervision-procedure]]；这些条款旁会显示指向本图的链接")
     direction: Literal["down", "right"] = Field("down", description="绘制方向：down 自上而下（默认），right 从左到右")
@@ -349,4 +425,5 @@ def one_reference(value: str) -> str:
 Document = Annotated[Union[RulesDocument, OutlineDocument, PendingDocument, FlowDocument, FormEntryDocument],
                      Field(discriminator="kind")]
 DOCUMENT = TypeAdapter(Document)
-KINDS = ("rules", "outline", "duties", "pending", "flow", "form")
+# Every kind, from the union: a new kind is a class above and one name in the union
+KINDS = tuple(kind for cls in get_args(get_args(Document)[0]) for kind in get_args(cls.model_fields["kind"].annotation))

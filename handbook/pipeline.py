@@ -11,6 +11,7 @@ from pathlib import Path
 
 from . import publish, site
 from .errors import HandbookError, Problem
+from .lock import build_locks
 from .outputs import OUTPUTS
 from .outputs.base import Build, Files, run_outputs
 from .profile import Edition, select, source_date_epoch
@@ -49,10 +50,16 @@ def build_site(root: Path, out: Path, *, build_dir: Path | None = None, profile:
     navigation, search and every output see only what it publishes.
     """
     out = out.resolve()
+    build_dir = build_dir or (root / "build" if profile == "internal" else root / "build" / profile)
+    publish.check_target(root, out, profile)  # a refused build leaves no trace, not even its lock files
+    with build_locks(root, build_dir, out):  # one build at a time per build folder and per output folder
+        return _build_site(root, out, build_dir, profile, pdf, outputs)
+
+
+def _build_site(root: Path, out: Path, build_dir: Path, profile: str, pdf: bool, outputs) -> Edition:
     publish.recover(out)
     publish.check_target(root, out, profile)
     handbook = select(load_or_raise(root)[0], profile)
-    build_dir = build_dir or (root / "build" if profile == "internal" else root / "build" / profile)
     if pdf and not pdf_available():
         raise HandbookError([Problem("build.py", 1, 1, "要生成 PDF 需要 LibreOffice，本机未安装",
                                      hint="Debian/Ubuntu：apt-get install libreoffice-writer-nogui fonts-noto-cjk "

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Iterator
 
 from .errors import HandbookError, Problem
+from .files import publishable
 
 # Written into every built site: which edition it is, so a later build knows what it may replace
 EDITION_STAMP = ".handbook-edition"
@@ -27,8 +28,10 @@ def staging(out: Path, profile: str) -> Iterator[Path]:
     folder = out.parent / f".{out.name}.tmp-{os.getpid()}"
     shutil.rmtree(folder, ignore_errors=True)
     try:
+        folder.mkdir()  # here, so an output folder that cannot be written fails with our message
         yield folder
         (folder / EDITION_STAMP).write_text(profile + "\n", encoding="utf-8")
+        publishable(folder)
         replace_dir(folder, out)
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -12,6 +12,9 @@ from .ref_syntax import REF, Ref, plain_text, refs_in, split  # noqa: F401  (the
 from .structure import Element, Structure
 
 
+WITHHELD = "〔内部文件〕"  # shown for a reference to a document the edition leaves out
+
+
 @dataclass(frozen=True)
 class Target:
     """What a reference points at: a document page, optionally an anchor in it."""
@@ -51,6 +54,10 @@ class Index:
         structure = self.structures.get(doc_id)
         if structure is None:
             return None
+        if doc_id in self.excluded:  # its title and numbering are its own text: none of it may show
+            if key and key not in self._keys[doc_id]:
+                return None
+            return Target(doc_id, None, WITHHELD, self.page_of(doc_id))
         title = f"《{structure.doc.title}》"
         if not key:
             return Target(doc_id, None, title, self.page_of(doc_id))

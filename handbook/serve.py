@@ -104,33 +104,118 @@ def write_serve_config(root: Path, build_dir: Path) -> Path:
 
 def start_mkdocs(config: Path, host: str, port: int, **popen) -> subprocess.Popen:
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    return subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--livereload", "--dirty", "-f", str(config),
-                             "-a", f"{host}:{port}"], env=env, **popen)
+    address = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    return subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--livereload", "--dirty", "--quiet",
+                             "-f", str(config), "-a", address], env=env, preexec_fn=die_with_parent, **popen)
+
+
+def die_with_parent() -> None:
+    """In the MkDocs child, before it starts: ask the kernel to end it when serve ends, even by kill -9."""
+    import ctypes
+
+    PR_SET_PDEATHSIG = 1
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):  # not Linux: the terminate() in serve's finally is all there is
+        pass
+
+
+def address_problem(host: str, port: int) -> str | None:
+    """Why serve cannot listen on host:port, in Chinese with the fix; None when it can."""
+    import errno
+    import socket
+
+    if not 1 <= port <= 65535:
+        return f"端口 {port} 无效：端口应为 1—65535 之间的整数，例如 --port 8000"
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError, ValueError):
+        return f"监听地址「{host}」无效：应为本机的 IP 地址，例如 127.0.0.1（只有本机能访问）"
+    family, _, _, _, address = infos[0]
+    probe = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as MkDocs' server does
+        probe.bind(address)
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            return (f"端口 {port} 已被占用（也许另一个预览正在运行）：先关掉它，"
+                    f"或换一个端口，例如 python3 build.py serve --port {port + 1 if port < 65535 else 8001}")
+        if error.errno == errno.EADDRNOTAVAIL:
+            return f"「{host}」不是本机的地址，无法在上面监听；通常用 127.0.0.1"
+        if error.errno == errno.EACCES:
+            return f"没有权限使用端口 {port}（1024 以下的端口需要管理员权限）；请用 1024 以上的端口，例如 8000"
+        from .load import os_reason
+
+        return f"无法在 {host}:{port} 上监听：{os_reason(error)}"
+    finally:
+        probe.close()
+    return None
+
+
+def wait_until_listening(server: subprocess.Popen, host: str, port: int, timeout: float = 120) -> bool:
+    """True once the MkDocs child accepts connections; False if it exits first (or never listens)."""
+    import socket
+
+    deadline = time.monotonic() + timeout
+    while server.poll() is None and time.monotonic() < deadline:
+        try:
+            socket.create_connection((host, port), timeout=0.5).close()
+            return True
+        except OSError:
+            time.sleep(0.1)
+    return False
 
 
 def _stop_on_sigterm(signum, frame):
     raise KeyboardInterrupt
 
 
+def safe_regenerate(root: Path, build_dir: Path) -> bool:
+    """regenerate(), with a folder that cannot be written reported in one Chinese line instead of a traceback."""
+    try:
+        return regenerate(root, build_dir)
+    except OSError as error:
+        from .errors import display_path
+        from .load import os_reason
+
+        where = f"「{display_path(Path(error.filename), root)}」" if error.filename else ""
+        print(f"错误：无法写入{where}：{os_reason(error)}；页面保留上次成功的内容。", file=sys.stderr)
+        return False
+    except Exception as error:  # the preview keeps running; the full build (build.py) shows the problem in full
+        print(f"错误：生成预览页面时出错（{type(error).__name__}）；页面保留上次成功的内容，保存文件后会重试。",
+              file=sys.stderr)
+        return False
+
+
 def serve(root: Path, host: str, port: int) -> int:
     build_dir = root / "build"
-    regenerate(root, build_dir)
+    problem = address_problem(host, port)
+    if problem:
+        print(f"错误：{problem}", file=sys.stderr)
+        return 1
+    stamps = snapshot(root)  # before the first generation: an edit made meanwhile is picked up at once
+    safe_regenerate(root, build_dir)
     if not (build_dir / "mkdocs.yml").exists():
         print("首次生成失败，请先修正上面的错误。", file=sys.stderr)
         return 1
     server = start_mkdocs(write_serve_config(root, build_dir), host, port)
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
-    print(f"预览地址：http://{host}:{port}/  （Ctrl-C 退出）")
-    stamps = snapshot(root)
+    try:
+        listening = wait_until_listening(server, host, port)
+    except KeyboardInterrupt:
+        listening = False
+    if listening:
+        shown = f"[{host}]" if ":" in host else host
+        print(f"预览地址：http://{shown}:{port}/  （Ctrl-C 退出）", flush=True)
     menu_pass_at: float | None = None
     try:
-        while server.poll() is None:
+        while listening and server.poll() is None:
             time.sleep(POLL_SECONDS)
             current = snapshot(root)
             if current != stamps:
                 edited = [p for p in current if current[p] != stamps.get(p)]
                 stamps = current
-                if regenerate(root, build_dir):
+                if safe_regenerate(root, build_dir):
                     touch_pages(build_dir / "docs", edited)  # the edited documents first, with the new menu
                     menu_pass_at = time.monotonic() + MENU_PASS_DELAY
             if menu_pass_at is not None and time.monotonic() >= menu_pass_at:
@@ -144,7 +229,9 @@ def serve(root: Path, host: str, port: int) -> int:
             server.wait(timeout=10)
         except subprocess.TimeoutExpired:
             server.kill()
-    if server.returncode not in (0, -signal.SIGTERM):
-        print(f"MkDocs 预览服务意外退出（退出码 {server.returncode}），端口 {port} 是否已被占用？", file=sys.stderr)
+    if server.returncode not in (0, -signal.SIGTERM) or not listening and server.returncode != -signal.SIGTERM:
+        problem = address_problem(host, port)  # taken in the moment between the check and MkDocs starting?
+        print(f"错误：MkDocs 预览服务未能启动或意外退出（退出码 {server.returncode}）"
+              + (f"：{problem}" if problem else "；请查看上面的输出"), file=sys.stderr)
         return 1
     return 0

@@ -9,6 +9,7 @@ mkdocs.yml can take its place. What goes into the tree is made by the outputs
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ import yaml
 from markupsafe import escape
 
 from .errors import HandbookError, Problem
-from . import urls
+from . import decide_page, urls
 from .profile import edition_of, mkdocs_config
 from .render.pages import nav_title
 from .sources import Handbook
@@ -51,6 +52,8 @@ def navigation(handbook: Handbook) -> list:
     forms = [f for f in handbook.forms if urls.form_page(f.form.id) not in in_contents]
     if forms:
         nav.append({"表格": [{nav_label(f.form.display_title): urls.form_page(f.form.id)} for f in forms]})
+    if decide_page.has_page(handbook):
+        nav.append({decide_page.PAGE_TITLE: decide_page.PAGE})
     nav += [{"更新日志": urls.CHANGELOG}, {"编辑指南": urls.GUIDE}]
     return nav
 
@@ -106,5 +109,34 @@ def run_mkdocs(config: Path, site_dir: Path, epoch: int) -> None:
         capture_output=True, text=True, env=env,
     )
     if result.returncode != 0:
-        output = (result.stderr + result.stdout).strip()
-        raise HandbookError([Problem(str(config), 1, 1, f"MkDocs 构建失败：\n{output}")])
+        raise HandbookError([mkdocs_problem((result.stderr + result.stdout).strip(), site_dir)])
+
+
+_ERRNO = re.compile(r"\[Errno (\d+)\] [^:\n]*(?:: '([^'\n]*)')?")
+_MKDOCS_MESSAGES = [
+    (re.compile(r"Doc file '([^']*)' contains a link '([^']*)', but the target (?:'[^']*' )?is not found"),
+     r"页面 \1 中的链接「\2」指向不存在的页面"),
+    (re.compile(r"Config value '([^']*)': (.*)"), r"MkDocs 配置项「\1」有误（原文：\2）"),
+]
+
+
+def mkdocs_problem(output: str, site_dir: Path) -> Problem:
+    """One Chinese message for a failed MkDocs run: the reason, never its traceback."""
+    import errno as errno_names
+
+    from .load import os_reason
+
+    found = _ERRNO.search(output)
+    if found:
+        error = OSError(int(found.group(1)), "")
+        where = found.group(2) or str(site_dir)
+        hint = "检查磁盘空间和输出目录的写入权限" if error.errno in (errno_names.ENOSPC, errno_names.EDQUOT,
+                                                                  errno_names.EACCES, errno_names.EPERM,
+                                                                  errno_names.EROFS) else None
+        return Problem(where, 1, 1, f"MkDocs 无法写入网站文件：{os_reason(error)}", hint=hint)
+    for pattern, chinese in _MKDOCS_MESSAGES:
+        match = pattern.search(output)
+        if match:
+            return Problem("build.py", 1, 1, f"MkDocs 构建失败：{match.expand(chinese)}")
+    lines = [line.strip() for line in output.splitlines() if line.strip() and not line.startswith((" ", "Traceback"))]
+    return Problem("build.py", 1, 1, "MkDocs 构建失败", hint=f"MkDocs 的原始输出：{lines[-1] if lines else '（无）'}")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from . import model, structure, urls
 from .errors import Problem
-from .load import Source, parse_yaml, validate
+from .load import Source, ignored_yaml_files, parse_yaml, validate
 from .refs import Index
 
 COMPENDIUM_FILE = "compendium.yaml"
@@ -72,6 +72,7 @@ def load_handbook(root: Path) -> tuple[Handbook | None, list[Problem]]:
     from .forms.definitions import load_forms, reference_problems
     from .validate import check_documents, check_handbook
     from .lint import lint_sources
+    from .decide import decision_problems
 
     comp_source, compendium, problems = load_compendium(root)
     loaded, doc_problems = load_documents(root)
@@ -85,7 +86,10 @@ def load_handbook(root: Path) -> tuple[Handbook | None, list[Problem]]:
     handbook.index.pages.update(urls.form_entry_pages(handbook.documents, {f.form.id for f in handbook.forms}))
     problems += form_problems + reference_problems(handbook.forms, handbook.index)
     problems += _form_entries(pairs, {f.form.id for f in handbook.forms})
+    problems += _generated_name_collisions(pairs, [f.form.id for f in handbook.forms], compendium)
     problems += lint_sources(pairs, [comp_source], handbook.index)
+    problems += ignored_yaml_files(root / "regulations", root) + ignored_yaml_files(root / "forms", root)
+    problems += decision_problems(pairs, handbook.index)
     if compendium is None or any(p.severity == "error" for p in problems):
         return None, problems
     return handbook, problems
@@ -96,3 +100,19 @@ def _form_entries(pairs: list[tuple[Source, structure.Structure]], form_ids: set
     return [source.problem(("form",), f"表格「{s.doc.form}」不存在（forms/ 中没有这个 id）",
                            hint="可用表格：" + "、".join(sorted(form_ids)))
             for source, s in pairs if isinstance(s.doc, model.FormEntryDocument) and s.doc.form not in form_ids]
+
+
+def _generated_name_collisions(pairs: list[tuple[Source, structure.Structure]], form_ids: list[str],
+                               compendium: model.Compendium | None) -> list[Problem]:
+    """A document whose page (or folder) would be a file the build generates itself: form-<id>.html, changelog.html …"""
+    from . import urls
+
+    taken = urls.generated_names([], form_ids, [], compendium)  # everything but the documents' own pages
+    problems = []
+    for source, s in pairs:
+        clash = sorted({urls.document(s.doc.id), s.doc.id} & taken)
+        if clash:
+            problems.append(source.problem(
+                ("id",), f"「{s.doc.id}」是网站保留名称：网站自动生成的「{clash[0]}」与这个文件的页面同名，会覆盖它",
+                hint="换一个文件标识（同时改文件名）"))
+    return problems

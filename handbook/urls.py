@@ -9,12 +9,14 @@ spells out ".html", "form-" or "downloads/".
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from . import model
 
 HOME = "index.md"
 CHANGELOG = "changelog.md"
 GUIDE = "editor_guide.md"
+DECIDE = "decide.md"  # 议事决策自查
 DOWNLOADS = "downloads"
 EXPORT = "handbook.json"  # the whole handbook as data, for other systems
 # Names the site (MkDocs and the theme) writes itself, besides the pages it is given
@@ -81,6 +83,8 @@ def compendium_download(compendium: model.Compendium, suffix: str = ".docx") -> 
 
 
 def _safe_name(text: str) -> str:
+    # invisible format characters (Unicode Cf, e.g. U+202E) could disguise the extension: dropped
+    text = "".join(c for c in text if unicodedata.category(c) != "Cf")
     return re.sub(r'[\\/:*?"<>|\s\x00-\x1f\x7f]+', "_", text).strip("._") or "compendium"
 
 

@@ -19,9 +19,7 @@ def check_documents(loaded: list[tuple[Source, model.DocumentBase]], compendium:
     seen_ids: dict[str, Source] = {}
     seen_seq: dict[int, Source] = {}
     for source, doc in loaded:
-        if source.path.stem != doc.id:
-            problems.append(source.problem(("id",), f"文件名「{source.path.name}」与 id「{doc.id}」不一致",
-                                           hint=f"把文件改名为 {doc.id}.yaml，或把 id 改为 {source.path.stem}"))
+        problems += file_name_problems(source, doc.id, hint=f"把文件改名为 {doc.id}.yaml，或把 id 改为 {source.path.stem}")
         if doc.id in seen_ids:
             problems.append(source.problem(("id",), f"id「{doc.id}」与 {seen_ids[doc.id].shown} 重复"))
         seen_ids.setdefault(doc.id, source)
@@ -33,6 +31,13 @@ def check_documents(loaded: list[tuple[Source, model.DocumentBase]], compendium:
             problems.append(source.problem(("category",), f"类别「{doc.category}」不在汇编的类别中",
                                            hint="可用类别：" + "、".join(c.name for c in compendium.categories)))
     return problems
+
+
+def file_name_problems(source: Source, id_: str, *, hint: str) -> list[Problem]:
+    """A file is named after the id it holds (documents and forms alike)."""
+    if source.path.stem == id_:
+        return []
+    return [source.problem(("id",), f"文件名「{source.path.name}」与 id「{id_}」不一致", hint=hint)]
 
 
 def _unique_names(compendium: model.Compendium, source: Source | None) -> list[Problem]:
@@ -82,18 +87,23 @@ def strings(data: Any, loc: tuple = ()) -> Iterator[tuple[tuple, str]]:
 def _references(index: Index, doc_id: str, source: Source) -> list[Problem]:
     problems = []
     for loc, text in strings(source.data):
-        for ref in refs_in(text):
-            if index.resolve(ref, doc_id) is None:
-                problems.append(source.problem(loc, f"引用「[[{ref.target}]]」找不到目标",
-                                               hint=_ref_hint(index, ref.target)))
+        problems += unresolved(index, source, loc, text, doc_id)
         if "[[" in text and text.count("[[") != len(REF.findall(text)):
             problems.append(source.problem(loc, "有未闭合或格式不对的引用「[[」",
                                            hint="引用写作 [[键]]、[[文件id#键]] 或 [[目标|显示文字]]"))
     return problems
 
 
-def _ref_hint(index: Index, target: str) -> str:
+def unresolved(index: Index, source: Source, loc: tuple, text: str, here: str) -> list[Problem]:
+    """A problem for each reference in text (written in document `here`, "" outside any) that finds no target."""
+    return [source.problem(loc, f"引用「[[{ref.target}]]」找不到目标", hint=_ref_hint(index, ref.target, here))
+            for ref in refs_in(text) if index.resolve(ref, here) is None]
+
+
+def _ref_hint(index: Index, target: str, here: str) -> str:
     doc_id, _, key = target.partition("#")
+    if not here:  # outside a document there is no "this document" to name a key of
+        return "写作 [[文件id]] 或 [[文件id#键]]；键需在目标处用 key: 定义"
     if key and doc_id not in index.structures:
         return f"没有 id 为「{doc_id}」的文件"
     return "引用写作 [[键]]（本文件）、[[文件id]] 或 [[文件id#键]]；键需在目标处用 key: 定义"

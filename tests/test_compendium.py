@@ -338,8 +338,9 @@ def test_pending_entry_is_a_titled_page_saying_text_not_entered(document, handbo
 def test_incomplete_document_says_so_after_its_text(document, handbook):
     doc = by_id(handbook, "information-research-rules").doc
     assert doc.incomplete
-    last = document_paragraphs(document, doc.title)[-1]
+    *_, text, last = document_paragraphs(document, doc.title)
     assert style_of(last) in EDITORIAL_STYLES and "正文不完整" in text_of(last)
+    assert text.find("w:pPr/w:keepNext", NS) is not None  # the note never alone on a page (p. 58 once)
 
 
 def test_flowchart_png_is_scaled_into_the_text_block(built, document, handbook):
@@ -587,3 +588,18 @@ def test_reader_note_keeps_the_sentences_for_readers():
 def test_kaiti_note_is_left_aligned_not_justified(styles):
     for style_id in ("EditorNote",):
         assert styles.find(f"w:style[@w:styleId='{style_id}']/w:pPr/w:jc", NS).get(w("val")) == "left"
+
+
+def test_a_document_with_a_long_plain_title_builds(tmp_path):
+    """Issue: a plain title of 105+ characters made the build try every combination of cuts."""
+    title = "中共X区委办公室关于进一步加强和改进机关作风建设切实提高工作效率和服务质量的实施意见" * 4  # 168 characters
+    doc = model.DOCUMENT.validate_python({
+        "id": "long", "kind": "rules", "title": title, "issuer": "某机关", "category": "议事决策",
+        "articles": ["本办法自印发之日起施行。"]})
+    compendium = model.COMPENDIUM.validate_python({
+        "title": "汇编", "edition": "2019", "issuer": "某机关", "categories": [{"name": "议事决策"}]})
+    s = structure.build(doc)
+    path = build_compendium(compendium, [s], Index([s]), tmp_path / "c.docx")
+    heading = titles(part(path, "word/document.xml"))[0]
+    assert text_of(heading) == title
+    assert len(heading.findall("w:r/w:br", NS)) == len(title_lines(title)) - 1 >= 8

@@ -437,7 +437,8 @@ def test_a_batch_named_after_hostile_values_writes_only_inside_its_folder(tmp_pa
 
 # --- markup stays text -----------------------------------------------------------------------------------
 
-PAYLOAD = "<script>alert(1)</script><img src=x onerror=alert(2)> **粗** [链](http://example.com) {{ 7*7 }} {% raw %}|x"
+PAYLOAD = ("<script>alert(1)</script><img src=x onerror=alert(2)> **粗** [链](http://example.com) {{ 7*7 }} {% raw %}|x"
+           " {{ 7*191 }} {{ cycler.__init__.__globals__.os.popen(\"id\").read() }}")
 SHORT = "<b>粗</b>{{ 6*7 }}"  # for places that must stay short (titles, headings)
 TITLE_BREAKOUT = "</title><script>alert(3)</script>"  # the theme puts short titles into <title> and the navigation
 
@@ -521,6 +522,9 @@ def test_markup_in_yaml_is_text_on_every_page(hostile_site):
     assert f"议事范围{SHORT}" in alpha and f"测试{TITLE_BREAKOUT}{SHORT}" in alpha  # heading; navigation and <title>
     assert "其他<i>类</i>" in alpha
     assert "42" not in alpha and "49" not in alpha
+    for page in sorted(site.rglob("*.html")):
+        shown = page.read_text(encoding="utf-8")
+        assert "1337" not in shown and "uid=" not in shown and str(hostile_site) not in shown, page.name
     beta = Elements(site / "beta.html").shown
     assert PAYLOAD in beta and f"附则{SHORT}" in beta
     assert PAYLOAD in Elements(site / "changelog.html").shown
@@ -558,6 +562,7 @@ def test_markup_in_yaml_is_text_in_the_compendium_docx(hostile_site, tmp_path):
     shown = docx_text(path)
     assert PAYLOAD in shown and f"议事范围{SHORT}" in shown
     assert external_targets(path) == []
+    assert "1337" not in shown and "uid=" not in shown
 
 
 def test_markup_in_form_data_is_text_in_the_filled_docx(tmp_path):
@@ -685,3 +690,121 @@ def test_serve_listens_on_loopback_only(mini_project):
         except subprocess.TimeoutExpired:
             process.kill()
     assert addresses == {"0100007F"}, f"应只监听 127.0.0.1，实际：{addresses}"
+
+
+# --- round two: special files, template payloads in form definitions, ids naming generated pages ---------
+
+def _special(kind: str, path: Path, outside: Path) -> None:
+    import os
+
+    if kind == "symlink to /dev/zero":
+        path.symlink_to("/dev/zero")
+    elif kind == "symlink to /dev/urandom":
+        path.symlink_to("/dev/urandom")
+    elif kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "socket":
+        server = socket.socket(socket.AF_UNIX)
+        server.bind(str(path))
+        server.close()  # the socket file stays
+    elif kind == "folder":
+        path.mkdir()
+    elif kind == "dangling symlink":
+        path.symlink_to(path.parent / "nowhere.yaml")
+    elif kind == "symlink loop":
+        path.symlink_to(path)
+    elif kind == "symlink outside the project":
+        outside.write_text("id: outside\n", encoding="utf-8")
+        path.symlink_to(outside)
+    elif kind == "unreadable bytes":
+        path.write_bytes(b"\xff\xfe\x00" * 100)
+
+
+SPECIAL = ["symlink to /dev/zero", "symlink to /dev/urandom", "fifo", "socket", "folder", "dangling symlink",
+           "symlink loop", "symlink outside the project", "unreadable bytes"]
+
+
+@pytest.mark.parametrize("folder", ["regulations", "forms"])
+@pytest.mark.parametrize("kind", SPECIAL)
+def test_special_files_in_the_sources_are_refused_at_once(tmp_path, project_copy, folder, kind):
+    project = project_copy(tmp_path / "project", FIXTURES / "mini" / "regulations")
+    (project / folder).mkdir(exist_ok=True)
+    _special(kind, project / folder / "x.yaml", tmp_path / "outside.yaml")
+    with time_limit(20):
+        handbook, problems = load_handbook(project)
+    assert handbook is None
+    mine = [p for p in problems if p.path == f"{folder}/x.yaml"]
+    assert len(mine) == 1, problems
+    assert_clean(mine)
+
+
+JINJA = st.one_of(
+    st.sampled_from(["{{ 7*191 }}", "{{ cycler.__init__.__globals__.os.popen('id').read() }}", "{% for x in range(5) %}循环{% endfor %}",
+                     "{%tr for r in x %}", "{{", "{%", "{#", "}}", "%}", "{{ '{' }}", "{% raw %}", "{% endraw %}",
+                     "{{ self }}", "{{ config }}", "{{ lipsum.__globals__ }}", "{%p if 1 %}", "{{r x }}"]),
+    st.text(alphabet="{}%#'\" 7*19pr", min_size=1, max_size=12))
+
+
+@st.composite
+def form_with_payload(draw):
+    form_id = draw(st.sampled_from(FORM_IDS))
+    tree = yaml.safe_load((ROOT / "forms" / f"{form_id}.yaml").read_text(encoding="utf-8"))
+    texts = [path for path, value in paths_in(tree) if isinstance(value, str) and path[-1:] not in (("id",), ("type",))]
+    for _ in range(draw(st.integers(1, 3))):
+        path = draw(st.sampled_from(texts))
+        original = tree
+        for part in path:
+            original = original[part]
+        set_at(tree, path, draw(st.sampled_from(["", original])) + draw(JINJA))
+    return form_id, tree
+
+
+@settings(FUZZ, max_examples=80)
+@given(case=form_with_payload())
+def test_jinja_in_a_form_definition_is_never_evaluated(tmp_path_factory, case):
+    from handbook.forms.definitions import load_form
+    from handbook.forms.render import Renderer
+    from handbook.forms.templates import write_template
+
+    form_id, tree = case
+    work = tmp_path_factory.mktemp("formdef", numbered=True)
+    path = work / "forms" / f"{form_id}.yaml"
+    path.parent.mkdir()
+    path.write_bytes(dump(tree))
+    with time_limit():
+        loaded, problems = load_form(path, work)
+        if loaded is None:
+            assert_clean(problems)
+            return
+        write_template(loaded.form, work / "t.docx")
+        blob = Renderer(loaded.form, work / "t.docx").render(None)
+    with zipfile.ZipFile(io.BytesIO(blob)) as archive:
+        xml = archive.read("word/document.xml").decode("utf-8")
+    etree.fromstring(xml.encode("utf-8"))
+    assert "1337" not in xml and "uid=" not in xml and "循环循环" not in xml and str(ROOT) not in xml
+
+
+@settings(FUZZ, max_examples=60)
+@given(doc_id=st.one_of(st.sampled_from(["form-lending-slip", "form-meeting-notice", "form-leave-approval", "changelog",
+                                         "editor-guide", "form-", "form-x", "forms", "flows", "sitemap", "search"]),
+                        st.from_regex(r"(form-)?[a-z][a-z0-9-]{0,12}", fullmatch=True)))
+def test_an_id_naming_a_generated_page_is_an_error_at_the_id(fuzz_project, doc_id):
+    from handbook import urls
+
+    path = fuzz_project / "regulations" / f"{doc_id}.yaml"
+    if path.exists():
+        return
+    path.write_bytes(dump({"id": doc_id, **MINIMAL, "category": "其他"}))
+    try:
+        with time_limit():
+            handbook, problems = load_handbook(fuzz_project)
+    finally:
+        path.unlink()
+    taken = urls.generated_names([], [p.stem for p in (fuzz_project / "forms").glob("*.yaml")], [])
+    collides = urls.document(doc_id) in taken or doc_id in taken
+    at_id = [p for p in problems if p.path == f"regulations/{doc_id}.yaml" and p.severity == "error"
+             and "保留名称" in p.message]
+    assert bool(at_id) == collides, (doc_id, problems)
+    if at_id:
+        assert_clean(at_id)
+        assert (at_id[0].line, at_id[0].column) == (1, 5)

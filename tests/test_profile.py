@@ -38,7 +38,11 @@ PLANTS = [
     ("regulations/drafting-rules.yaml", "note: “二、文稿起草工作程序”在原件中是流程图，", "editor's note"),
     ("regulations/incoming-document-flow.yaml", "label: 秘书一室签收登记", "flowchart box"),
     ("forms/lending-slip.yaml", "purpose: 借阅涉密公文时填写。", "internal form"),
+    # cited by the public drafting-procedure-flow: the citation must not carry it
+    ("regulations/drafting-rules.yaml", "title: X区委办公室综合文稿工作规则", "title of a cited internal document"),
 ]
+# the key of an internal article the public flowchart cites ([[drafting-rules#…]]): renamed to a canary
+KEY_PLANT = ("drafting-procedure", ["regulations/drafting-rules.yaml", "regulations/drafting-procedure-flow.yaml"])
 HISTORY_PLANT = "drafting-rules.yaml"  # a revision history entry appears in the changelog
 
 
@@ -65,7 +69,13 @@ def plant(project: Path, salt: str) -> list[str]:
     path = project / "regulations" / HISTORY_PLANT
     text = re.sub(r"\nhistory:\n.*", "", path.read_text(encoding="utf-8"), flags=re.S)
     path.write_text(text + f"\nhistory:\n  - date: 2024-03-01\n    change: {sentence(n, salt)}\n", encoding="utf-8")
-    return [canary(i, salt) for i in range(n + 1)]
+    key, files = KEY_PLANT
+    for name in files:
+        path = project / name
+        text = re.sub(rf"(?<=key: )(?:{key}|zx[a-z]+canary\d+k7)\b", canary(n + 1, salt), path.read_text(encoding="utf-8"))
+        text = re.sub(rf"(?<=#)(?:{key}|zx[a-z]+canary\d+k7)(?=]])", canary(n + 1, salt), text)
+        path.write_text(text, encoding="utf-8")
+    return [canary(i, salt) for i in range(n + 2)]
 
 
 def publish(project: Path, doc_id: str) -> None:
@@ -177,7 +187,7 @@ def editions(tmp_path_factory, project_copy):
             "found": {edition: findings(outs / edition, needles) for edition in ("public", "internal")}}
 
 
-PLACES = [place for _, _, place in PLANTS] + ["revision history"]
+PLACES = [place for _, _, place in PLANTS] + ["revision history", "key of a cited internal article"]
 
 
 @pytest.mark.parametrize("place", PLACES)
@@ -301,8 +311,10 @@ def test_select_keeps_words_of_withheld_documents_but_no_link(mini_project):
     ref = Ref("beta#method", None)
     assert PageContext(internal.index, "alpha").href(ref) == "beta.html#method"
     assert PageContext(public.index, "alpha").href(ref) is None
-    assert public.index.words(ref, "alpha") == "《X区委办公室乙规则》二（一）"
-    assert str(PageContext(public.index, "alpha").html("见[[beta#method]]。")) == "见《X区委办公室乙规则》二（一）。"
+    assert internal.index.words(ref, "alpha") == "《X区委办公室乙规则》二（一）"
+    assert public.index.words(ref, "alpha") == "〔内部文件〕"  # neither its title nor its numbering
+    assert str(PageContext(public.index, "alpha").html("见[[beta#method]]。")) == "见〔内部文件〕。"
+    assert str(PageContext(public.index, "alpha").html("见[[beta|乙规则]]。")) == "见乙规则。"  # the citing text's own words
     with pytest.raises(ValueError):
         select(handbook, "secret")
 

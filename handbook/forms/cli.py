@@ -9,6 +9,7 @@ from typing import TextIO
 
 from ..cli_parser import Parser
 from ..errors import HandbookError, Problem
+from ..load import os_reason
 from ..paths import ROOT
 from .example import example_csv, example_yaml
 from .output import BatchResult, UnknownForm, check_pattern, fill_batch, fill_one, find_form
@@ -53,7 +54,7 @@ def main(argv: list[str]) -> int:
         print(f"错误：{error}", file=sys.stderr)
         return 1
     except OSError as error:
-        print(f"错误：无法写入 {error.filename or ''}：{error.strerror or error}", file=sys.stderr)
+        print(f"错误：无法写入 {error.filename or ''}：{os_reason(error)}", file=sys.stderr)
         return 1
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, Mapping
 
+from ..text import shorten
 from .model import MAX_ROWS, MAX_VALUE_CHARS, Form, FormColumn, FormField
 
 SUB_LABELS = {"start": "起日", "end": "止日", "days": "天数", "signer": "签字", "date": "日期", "opinion": "意见"}
@@ -373,7 +374,7 @@ def cn_date(date: dt.date) -> str:
 
 
 def _short(text: str) -> str:
-    return text if len(text) <= 40 else text[:40] + "…"
+    return shorten(text)
 
 
 def example_record(form: Form) -> dict[str, Any]:

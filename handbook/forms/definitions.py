@@ -8,6 +8,7 @@ from pathlib import Path
 from ..errors import HandbookError, Problem
 from ..load import Source, parse_yaml, validate
 from ..refs import Index, refs_in
+from ..validate import file_name_problems, unresolved
 from .model import FORM, Form, FormField
 
 FORMS_DIR = "forms"
@@ -72,10 +73,7 @@ def load_forms_or_raise(root: Path) -> list[LoadedForm]:
 
 
 def _file_name(loaded: LoadedForm) -> list[Problem]:
-    if loaded.source.path.stem == loaded.form.id:
-        return []
-    return [loaded.source.problem(("id",), f"文件名「{loaded.source.path.name}」与 id「{loaded.form.id}」不一致",
-                                  hint=f"把文件改名为 {loaded.form.id}.yaml")]
+    return file_name_problems(loaded.source, loaded.form.id, hint=f"把文件改名为 {loaded.form.id}.yaml")
 
 
 def _cross_field(loaded: LoadedForm) -> list[Problem]:
@@ -125,9 +123,5 @@ def reference_problems(loaded: list[LoadedForm], index: Index) -> list[Problem]:
         refs = [(("document",), item.form.document)] if item.form.document else []
         refs += [(("required_by", i), text) for i, text in enumerate(item.form.required_by)]
         for loc, text in refs:
-            for ref in refs_in(text):
-                if index.resolve(ref, "") is None:
-                    problems.append(item.source.problem(
-                        loc, f"引用「[[{ref.target}]]」找不到目标",
-                        hint="写作 [[文件id]] 或 [[文件id#键]]；键需在目标处用 key: 定义"))
+            problems += unresolved(index, item.source, loc, text, "")
     return problems

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
+from pydantic import BaseModel, Field, TypeAdapter, field_validator, model_validator
 
-from ..model import ID_PATTERN, Correction, not_reserved
+from ..model import ID_PATTERN, Correction, Strict, not_reserved
 from ..ref_syntax import REF
 
 FIELD_ID_PATTERN = r"^[a-z][a-z0-9_]{0,39}$"
@@ -71,10 +71,6 @@ def _check_references(value: str | list[str] | None) -> str | list[str] | None:
         if not REF.fullmatch(text):
             raise ValueError(f"「{text}」不是引用：应写作 [[文件id]] 或 [[文件id#键]]")
     return value
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 class Limits(Strict):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,7 +13,7 @@ from typing import Any, Callable
 import jinja2
 
 from ..errors import HandbookError, Problem, display_path
-from ..files import write_atomic
+from ..files import WINDOWS_DEVICE_NAMES, write_atomic
 from ..paths import ROOT
 from .data import check_record
 from .definitions import LoadedForm, load_forms_or_raise
@@ -79,6 +80,12 @@ def check_pattern(form: Form, pattern: str) -> str | None:
     return None
 
 
+def without_format_characters(text: str) -> str:
+    """text without invisible format characters (Unicode Cf: U+202E and the other bidi controls,
+    zero-width spaces and joiners), which can make 「会议\u202egnp.exe.docx」 look like a PNG."""
+    return "".join(c for c in text if unicodedata.category(c) != "Cf")
+
+
 def file_name(pattern: str, number: int, values: dict[str, Any]) -> str:
     """The pattern filled in for one record, safe as a single file name."""
     def slot(match: re.Match) -> str:
@@ -87,10 +94,9 @@ def file_name(pattern: str, number: int, values: dict[str, Any]) -> str:
             return str(number).zfill(int(width or 0))
         return display(values.get(name)) or ""
 
-    name = _UNSAFE_NAME.sub("_", _PATTERN_SLOT.sub(slot, pattern)).strip(" .")
+    name = _UNSAFE_NAME.sub("_", without_format_characters(_PATTERN_SLOT.sub(slot, pattern))).strip(" .")
     name = re.sub(r"\s+", " ", name)[:MAX_NAME_CHARS].strip(" .") or str(number)
-    if name.upper().split(".")[0] in {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)),
-                                      *(f"LPT{i}" for i in range(10))}:
+    if name.lower().split(".")[0] in WINDOWS_DEVICE_NAMES:
         name = f"_{name}"
     return name + ".docx"
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..errors import Problem, display_path
-from ..load import MAX_FILE_BYTES, parse_yaml
+from ..load import MAX_FILE_BYTES, os_reason, parse_yaml
 from .data import FieldError, header_errors, unflatten
 from .model import Form
 
@@ -53,8 +53,8 @@ def _read_yaml(path: Path) -> Records:
             return Records([], [Problem(display_path(path), 1, 1,
                                         f"YAML 数据文件过大（超过 {MAX_FILE_BYTES // 1024} KB），大批数据请用 CSV")])
     except OSError as error:
-        return Records([], [Problem(display_path(path), 1, 1, f"无法读取文件：{error.strerror}")])
-    source, problems = parse_yaml(path)
+        return Records([], [Problem(display_path(path), 1, 1, f"无法读取文件：{os_reason(error)}")])
+    source, problems = parse_yaml(path, keep_text=True)
     if problems:
         return Records([], problems)
     data = source.data
@@ -84,22 +84,40 @@ def _read_csv(path: Path, form: Form) -> Records:
             return Records([], [Problem(shown, 1, 1, f"CSV 文件过大（超过 {MAX_DATA_BYTES // 1024 // 1024} MB）")])
         text = _decode(path.read_bytes())
     except OSError as error:
-        return Records([], [Problem(shown, 1, 1, f"无法读取文件：{error.strerror}")])
+        return Records([], [Problem(shown, 1, 1, f"无法读取文件：{os_reason(error)}")])
     except UnicodeDecodeError:
         return Records([], [Problem(shown, 1, 1, "无法识别文件编码，请另存为 UTF-8 编码的 CSV")])
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)  # an unclosed quote is an error, not a merged row
     try:
         headers = [h.strip() for h in next(reader)]
     except StopIteration:
         return Records([], [Problem(shown, 1, 1, "CSV 文件是空的")])
     except csv.Error as error:
-        return Records([], [Problem(shown, 1, 1, f"CSV 格式错误：{error}")])
+        return Records([], [Problem(shown, 1, 1, f"CSV 格式错误：{csv_reason(error)}")])
     bad = header_errors(form, headers)
     if bad:
         return Records([], [Problem(shown, 1, 1, f"表头：{message}",
                                     hint="表头应为字段标识，见 python3 build.py fill 表格 --example-csv")
                             for message in bad])
     return _csv_entries(reader, headers, shown)
+
+
+_CSV_REASONS = [
+    ("unexpected end of data", "引号没有闭合：从这一行起的引号直到文件末尾都没有配对"),
+    ("expected after", "引号之后应紧跟逗号或换行（单元格中的引号要写成两个：\"\"）"),
+    ("field larger than field limit", "单元格内容过长（超过 131072 个字符）"),
+    ("line contains NUL", "文件中有空字符（NUL），可能不是文本文件"),
+    ("new-line character seen in unquoted field", "未加引号的单元格中有换行"),
+]
+
+
+def csv_reason(error: csv.Error) -> str:
+    """The csv module's complaint in Chinese."""
+    text = str(error)
+    for english, chinese in _CSV_REASONS:
+        if english in text:
+            return chinese
+    return "这一行无法按 CSV 解析（检查引号是否成对）"
 
 
 def _csv_entries(reader, headers: list[str], shown: str) -> Records:
@@ -114,7 +132,7 @@ def _csv_entries(reader, headers: list[str], shown: str) -> Records:
         except StopIteration:
             break
         except csv.Error as error:
-            problems.append(Problem(shown, start, 1, f"文件第 {start} 行：CSV 格式错误：{error}"))
+            problems.append(Problem(shown, start, 1, f"文件第 {start} 行：CSV 格式错误：{csv_reason(error)}"))
             break
         line, start = start, reader.line_num + 1
         row += 1

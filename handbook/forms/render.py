@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.sandbox
 from docxtpl import DocxTemplate
 from lxml import etree
 
@@ -30,7 +31,7 @@ from . import controls
 from .data import DateRange, Signature, cn_date, format_number
 from .layout import BLANK_TABLE_ROWS, CHECKED, UNCHECKED, build
 from .model import Form
-from .package import deflate, read_parts, write_zip, zip_entries
+from ..zipfiles import deflate, read_parts, write_zip, zip_entries
 
 DOCUMENT_PART = "word/document.xml"
 DOCUMENT_LEVEL = 3  # deflate level per record: a tenth of level 6's time for a fifth more bytes (5 KB vs 4 KB)
@@ -39,8 +40,11 @@ _BODY = re.compile(r"<w:body\b.*</w:body>", re.DOTALL)
 
 
 def jinja_env() -> jinja2.Environment:
-    """The environment every template is rendered in: escaped values, undefined names are errors."""
-    return jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    """The environment every template is rendered in: escaped values, undefined names are errors.
+
+    Sandboxed: a template is a file staff may edit in Word, so it must not reach Python's internals.
+    """
+    return jinja2.sandbox.SandboxedEnvironment(autoescape=True, undefined=jinja2.StrictUndefined)
 
 
 def display(value: Any) -> str | None:
@@ -165,6 +169,7 @@ def _paragraph_start(xml: str, lower: int, position: int) -> int:
 def render_docxtpl(form: Form, template: Path, values: dict[str, Any] | None) -> bytes:
     """The same document through docxtpl's own render and save (the slow reference)."""
     tpl = DocxTemplate(template)
+    tpl.render_properties = lambda *args, **kwargs: None  # the title is the form's text, not a template
     tpl.render(template_context(form, values), jinja_env=jinja_env(), autoescape=True)
     buffer = io.BytesIO()
     tpl.save(buffer)

@@ -34,6 +34,14 @@ PLACEHOLDER_STYLE = "PlaceholderText"
 _JC = {"left": "left", "center": "center", "right": "right"}
 
 
+def literal(text: str) -> str:
+    """Text from a form definition as Jinja source that prints exactly that text and evaluates nothing.
+
+    Jinja starts a tag only at 「{」 ({{ {% {#), so each 「{」 becomes an expression printing it.
+    """
+    return text.replace("{", "{{ '{' }}")
+
+
 def template_path(root: Path, form_id: str) -> Path:
     return root / "templates" / "forms" / f"{form_id}.docx"
 
@@ -97,14 +105,15 @@ class _Writer:
 
     def part(self, part: lay.Text | lay.Control, style: str) -> etree._Element:
         if isinstance(part, lay.Text):
-            return el("w:r", None, self.run_props(style), el("w:t", None, text=part.text))
+            text = part.text if isinstance(part, _Tag) else literal(part.text)
+            return el("w:r", None, self.run_props(style), el("w:t", None, text=text))
         return self.control(part, style)
 
     def control(self, c: lay.Control, style: str) -> etree._Element:
         props = rpr(SYMBOL_FONT, self.size) if c.kind == "checkbox" else self.run_props(style)
         sdt_id = self.next_id
         self.next_id += 1
-        head = el("w:sdtPr", None, props, el("w:alias", {"val": c.alias}), el("w:tag", {"val": c.tag}),
+        head = el("w:sdtPr", None, props, el("w:alias", {"val": literal(c.alias)}), el("w:tag", {"val": c.tag}),
                   el("w:id", {"val": sdt_id}), el("w:lock", {"val": "sdtLocked"}), _control_type(c))
         text = el("w:t", None, text=f"{{{{ {c.expr} }}}}")
         text.set(XML_SPACE, "preserve")  # values keep their spaces
@@ -148,7 +157,11 @@ class _Writer:
         return el("w:tr", None, el("w:trPr", None, el("w:cantSplit"), height), *cells)
 
     def marker_row(self, tag: str) -> etree._Element:
-        return self.row(lay.Row([lay.Cell([lay.Paragraph([lay.Text(tag)], style="note")], lay.GRID)], height=0))
+        return self.row(lay.Row([lay.Cell([lay.Paragraph([_Tag(tag)], style="note")], lay.GRID)], height=0))
+
+
+class _Tag(lay.Text):
+    """A Jinja tag of our own (a table row loop), the only text written into the template unescaped."""
 
 
 _OUTER = {"top", "left", "bottom", "right"}
@@ -157,7 +170,7 @@ _OUTER = {"top", "left", "bottom", "right"}
 def _control_type(c: lay.Control) -> etree._Element | None:
     """The element saying what kind of control this is; a rich-text control (Word's default) has none."""
     if c.kind == "dropdown":
-        return el("w:dropDownList", None, *(el("w:listItem", {"displayText": o, "value": o}) for o in c.options))
+        return el("w:dropDownList", None, *(el("w:listItem", {"displayText": literal(o), "value": literal(o)}) for o in c.options))
     if c.kind == "date":
         return el("w:date", None, el("w:dateFormat", {"val": DATE_FORMAT}), el("w:lid", {"val": "zh-CN"}),
                   el("w:storeMappedDataAs", {"val": "dateTime"}), el("w:calendar", {"val": "gregorian"}))

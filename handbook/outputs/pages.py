@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .. import urls
+from .. import decide_page, urls
 from ..flow import backlinks
 from ..forms.page import form_links, form_page_markdown
 from ..guide import guide_page
@@ -30,6 +30,9 @@ def generate_pages(handbook: Handbook, root: Path, extras: PageExtras | None = N
             pages[urls.document_page(structure.doc.id)] = renderer.redirect(structure, page)
     pages[urls.CHANGELOG] = changelog_page(handbook, renderer.env)
     pages[urls.GUIDE] = guide_page(renderer.env)
+    checker = decide_page.page_markdown(handbook, renderer.env)
+    if checker is not None:
+        pages[decide_page.PAGE] = checker
     return pages
 
 

@@ -28,6 +28,7 @@ from lxml import etree
 
 from .. import model, urls
 from ..dates import build_date
+from ..text import width, words
 from ..numbering import DIGITS
 from ..refs import Index, plain_text
 from ..structure import Element, Structure
@@ -76,6 +77,7 @@ class Block:
     bookmark: str | None = None
     page_break: bool = False
     breaks: tuple[int, ...] = ()  # span indexes that start a new line (balanced titles)
+    keep_next: bool = False  # on the same page as the next paragraph
 
     @property
     def text(self) -> str:
@@ -138,41 +140,15 @@ def document_blocks(structure: Structure, index: Index | None) -> list[Block]:
     """The document's lines exactly as handbook.render.plain prints them, each with its look.
 
     A line holding several paragraphs (preserved source text) becomes one block per paragraph."""
-    lines = plain.document_lines(structure, index)
-    roles = _line_roles(structure)
-    if len(roles) != len(lines):
-        raise AssertionError(f"{structure.doc.id}: {len(lines)} lines but {len(roles)} roles")
     words = (lambda ref: index.words(ref, structure.doc.id)) if index else None
     blocks = []
-    for role, line in zip(roles, lines):
-        blocks += [_block(role, part, words) for part in line.split("\n")]
+    for role, line in plain.document_pairs(structure, index):
+        style = _PLAIN_STYLES[role] if isinstance(role, str) else role
+        blocks += [_block(style, part, words) for part in line.split("\n")]
     return blocks
 
 
-def _line_roles(structure: Structure) -> list[Element | str]:
-    """What each line of plain.document_lines is, in the same order."""
-    doc = structure.doc
-    roles: list[Element | str] = [TITLE] + ([IMPRINT] if doc.imprint else []) + [BODY] * len(doc.preamble)
-    for element in structure.body:
-        roles += _line_elements(element)
-    roles += [BODY] * len(doc.closing)
-    if getattr(doc, "source_text", None):
-        roles.append(BODY)
-    return roles
-
-
-def _line_elements(element: Element) -> list[Element]:
-    """Elements in the order plain.element_lines prints them: an article's first clause shares its line."""
-    children = element.children
-    if element.kind == "article":
-        first, *rest = children
-        children = first.children + rest
-    out = [element]
-    for child in children:
-        out += _line_elements(child)
-    return out
-
-
+_PLAIN_STYLES = {plain.TITLE: TITLE, plain.IMPRINT: IMPRINT, plain.TEXT: BODY}
 _ROLE_FONTS = {IMPRINT: KAITI, SUBHEADING: HEITI}
 
 
@@ -326,13 +302,8 @@ def _widest_first(offsets: Sequence[int], lines: int, shortest: int, longest: in
 
 
 def _title_cuts(title: str) -> list[int]:
-    import logging
-
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
     cuts, position, depth = [], 0, 0
-    for word in jieba.lcut(title):
+    for word in words(title):
         depth += sum(word.count(ch) for ch in _OPENING) - sum(word.count(ch) for ch in _CLOSING)
         position += len(word)
         if depth == 0 and position < len(title) and title[position] not in _NO_LINE_START:
@@ -614,6 +585,7 @@ def _order_style_children(node: etree._Element) -> None:
 def paragraph(block: Block, bookmark_id: int | None = None) -> etree._Element:
     spacing = {"before": block.before, "after": block.after}
     properties = el("w:pPr", None, el("w:pStyle", {"val": block.style}),
+                    el("w:keepNext") if block.keep_next else None,
                     el("w:pageBreakBefore") if block.page_break else None,
                     el("w:spacing", spacing) if any(v is not None for v in spacing.values()) else None)
     node = el("w:p", None, properties)
@@ -647,9 +619,7 @@ def figure_paragraph(fig: Figure, rid: str, number: int) -> etree._Element:
 
 # --- pagination, for the page numbers of the contents ------------------------------------
 
-def _width(text: str) -> float:
-    """Width in body characters: CJK and full-width punctuation 1, ASCII ½."""
-    return sum(0.5 if ord(ch) < 0x2000 else 1 for ch in text)
+_width = width  # in body characters
 
 
 def _block_lines(block: Block) -> int:
@@ -769,8 +739,8 @@ def _entry(n: int, structure: Structure, index: Index | None, edition: str, flow
                                     replaced=replaced)
     replacement: Content | None = None
     replacement_source = flow_pngs.get(doc.id) or form_docs.get(doc.id)
-    if replacement_source and getattr(doc, "source_text", None):
-        text = text[:-len(doc.source_text.split("\n"))]  # the drawing or form stands for its flattened text
+    if replacement_source and doc.flattened_text:
+        text = text[:-len(doc.flattened_text.split("\n"))]  # the drawing or form stands for its flattened text
     used = sum(content_lines(b) for b in head + before + text) + 1
     room = TEXT_HEIGHT - used % LINES_PER_PAGE * LINE  # left on the page where the drawing or form would start
     if doc.id in flow_pngs:
@@ -785,6 +755,8 @@ def _entry(n: int, structure: Structure, index: Index | None, edition: str, flow
     content: list[Content] = [*head, *before, *text]
     if replacement is not None:
         content.append(replacement)
+    if after and isinstance(content[-1], Block):  # a closing note never stands alone on a page
+        content[-1] = replace(content[-1], keep_next=True)
     return Entry(doc, bookmark, content + after)
 
 

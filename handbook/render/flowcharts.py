@@ -9,18 +9,17 @@ drawing are rendered in parallel.
 from __future__ import annotations
 
 import hashlib
-import logging
 import os
 import re
-import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property
 from pathlib import Path
 
 from markupsafe import Markup, escape
 
 from .. import d2, urls
+from ..text import width, words
 from ..paths import ROOT
 from ..flow import FlowDocument, FlowNode, Step, link_href, steps
 from ..refs import Index
@@ -64,9 +63,7 @@ class RenderedFlow:
     steps: list[Step]
 
 
-def text_width(text: str) -> float:
-    """Width in CJK characters: wide (and, in a Chinese font, ambiguous: “ ” …) count 1, others ½."""
-    return sum(1.0 if unicodedata.east_asian_width(ch) in "WFA" else 0.5 for ch in text)
+text_width = width
 
 
 def wrap(text: str, width: int) -> list[str]:
@@ -115,17 +112,8 @@ def _chunks(text: str) -> list[str]:
     return chunks
 
 
-@lru_cache(maxsize=1)
-def _tokenizer():
-    """jieba with its own default dictionary: words others add to jieba's shared one must not move line breaks."""
-    import jieba  # loaded only when a label is long enough to wrap
-
-    jieba.setLogLevel(logging.WARNING)
-    return jieba.Tokenizer()
-
-
 def _words(text: str) -> list[str]:
-    return _tokenizer().lcut(text, HMM=False)
+    return words(text, hmm=False)
 
 
 def _fill(chunks: list[str], limit: int) -> list[str]:

@@ -8,12 +8,12 @@ same input gives the same bytes.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import os
-import zipfile
 from dataclasses import dataclass, field
 
 from lxml import etree
+
+from ..zipfiles import write_zip
 
 NS = {
     "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
@@ -133,17 +133,9 @@ class Package:
             ("rId3", RT["app"], "docProps/app.xml"),
         ])
         self.parts["[Content_Types].xml"] = self._content_types()
-        stamp = max(when, dt.datetime(1980, 1, 1)).timetuple()[:6]
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for name in self._order():
-                info = zipfile.ZipInfo(name, date_time=stamp)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.external_attr = 0o644 << 16
-                info.create_system = 3
-                archive.writestr(info, self.parts[name], compresslevel=9)
+        data = write_zip([(name, self.parts[name]) for name in self._order()], level=9, when=when)
         with open(path, "wb") as handle:
-            handle.write(buffer.getvalue())
+            handle.write(data)
 
     def _order(self) -> list[str]:
         first = ["[Content_Types].xml", "_rels/.rels", "word/document.xml", "word/_rels/document.xml.rels"]

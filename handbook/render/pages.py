@@ -229,13 +229,12 @@ class PageRenderer:
     def document(self, structure: Structure) -> str:
         doc = structure.doc
         ctx = PageContext(self.handbook.index, doc.id, self.extras.related, doc.title)
-        kind = doc.kind
-        template = self.env.get_template(f"{kind}.md.j2" if kind in ("pending", "flow", "form") else "document.md.j2")
+        template = self.env.get_template(doc.page_template)
         return template.render(
             doc=doc,
             nav_title=nav_title(doc),
             category=self._category(doc),
-            body=render_body(structure, ctx) if kind in ("rules", "outline", "duties") else "",
+            body=render_body(structure, ctx) if doc.numbered_body else "",
             flowchart=self.extras.flowcharts.get(doc.id, ""),
             related=ctx.related_html(None),
             compendium_href=self.extras.compendium_href,

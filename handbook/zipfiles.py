@@ -1,13 +1,14 @@
 """DOCX packages as deterministic zip files: fixed timestamps, fixed order, fixed attributes.
 
-Entries are compressed on their own (deflate()) and assembled by zip_entries(), so
-a renderer compresses the parts that never change once and only the document per
-record. The layout is plain zip (no zip64: a form is far below 4 GB), readable by
+The one zip writer of the program (the forms and the compendium). Entries are compressed
+on their own (deflate()) and assembled by zip_entries(), so a renderer compresses the parts
+that never change once and only the document per record. The layout is plain zip (no zip64: a form is far below 4 GB), readable by
 Python's zipfile, Word, WPS and LibreOffice.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import struct
 import zipfile
@@ -40,14 +41,21 @@ def deflate(name: str, data: bytes, level: int = 6) -> Entry:
     return Entry(name.encode("utf-8"), zlib.crc32(data), len(data), compressor.compress(data) + compressor.flush())
 
 
-def zip_entries(entries: list[Entry]) -> bytes:
-    """The entries as a zip archive whose bytes depend on nothing but the entries."""
+def dos_stamp(when: dt.datetime) -> tuple[int, int]:
+    """(date, time) as a zip header says them; nothing before 1980 can be said."""
+    when = max(when, dt.datetime(1980, 1, 1))
+    return ((when.year - 1980) << 9) | (when.month << 5) | when.day, (when.hour << 11) | (when.minute << 5) | (when.second // 2)
+
+
+def zip_entries(entries: list[Entry], when: dt.datetime | None = None) -> bytes:
+    """The entries as a zip archive whose bytes depend on nothing but the entries (and `when`, if given)."""
+    date, time = dos_stamp(when) if when else (DOS_DATE, DOS_TIME)
     out = io.BytesIO()
     directory = []
     for entry in entries:
         offset = out.tell()
         flags = 0x800 if not entry.name.isascii() else 0  # UTF-8 names
-        common = struct.pack("<HHHHHIII", VERSION, flags, zipfile.ZIP_DEFLATED, DOS_TIME, DOS_DATE,
+        common = struct.pack("<HHHHHIII", VERSION, flags, zipfile.ZIP_DEFLATED, time, date,
                              entry.crc, len(entry.data), entry.size)
         out.write(b"PK\x03\x04" + common + struct.pack("<HH", len(entry.name), 0) + entry.name + entry.data)
         directory.append(b"PK\x01\x02" + struct.pack("<H", MADE_BY) + common
@@ -60,5 +68,5 @@ def zip_entries(entries: list[Entry]) -> bytes:
     return out.getvalue()
 
 
-def write_zip(parts: list[tuple[str, bytes]], level: int = 6) -> bytes:
-    return zip_entries([deflate(name, data, level) for name, data in parts])
+def write_zip(parts: list[tuple[str, bytes]], level: int = 6, when: dt.datetime | None = None) -> bytes:
+    return zip_entries([deflate(name, data, level) for name, data in parts], when)
