@@ -169,21 +169,21 @@ class Quorum(Cited):
 
     id: Key = Field(description="本要求的标识，如 general、cadre")
     matters: list[Key] = Field(default_factory=list, description="只适用于这些事项（事项的 id）；不填则适用于每次会议")
-    share: Share = Field(description="比例：1/2（半数）或 2/3（三分之二）；原话中须有对应的字样")
+    share: Share = Field(description="比例：1/2 或 2/3；所引原话中须写有相应的中文，如 1/2 写作“半数”")
     bound: Bound = Field(description="以上（含本数）或 超过（不含本数）；原话中须有这两个字")
 
 
 class Passing(Cited):
     """表决通过的条件：赞成票占应到会成员的比例。"""
 
-    share: Share = Field(description="比例：1/2（半数）或 2/3（三分之二）；原话中须有对应的字样")
+    share: Share = Field(description="比例：1/2 或 2/3；所引原话中须写有相应的中文，如 1/2 写作“半数”")
     bound: Bound = Field(description="以上（含本数）或 超过（不含本数）；原话中须有这两个字")
 
 
 class DecisionNote(Cited):
-    """随答案列出的相关规定，如回避、列席、逐个表决。"""
+    """随答案列出的相关规定，如回避的规定。"""
 
-    topic: str = Field(min_length=1, description="简短标题，如 回避、列席")
+    topic: str = Field(min_length=1, description="简短标题，如 回避")
     matters: list[Key] = Field(default_factory=list, description="只在这些事项下列出（事项的 id）；不填则总是列出")
 
 
