@@ -206,9 +206,17 @@ def _environment(templates: Path) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["md"] = md_escape
+    env.filters["reader_note"] = _reader_note
     env.filters["html"] = escape
     env.globals["urls"] = urls  # templates link through the URL owner too
     return env
+
+
+def _reader_note(note: str) -> str:
+    """The editor's note as staff read it, the same as in print: no ids, no how-it-was-extracted."""
+    from .compendium import reader_note
+
+    return reader_note(note)
 
 
 def nav_title(doc: model.DocumentBase) -> str:
