@@ -27,7 +27,7 @@ FONT_FLAGS = ("--font-regular", "--font-italic", "--font-bold", "--font-semibold
 TIMEOUT_SECONDS = 120
 # Tighter than D2's defaults (70/40) so long procedures stay printable on one page.
 LAYOUT_FLAGS = ("--layout=elk", "--elk-nodeNodeBetweenLayers=44", "--elk-edgeNodeBetweenLayers=24")
-OUTPUT_VERSION = "1"  # bump when tidy_svg or svg_to_png change what they make (cached drawings are redone)
+OUTPUT_VERSION = "2"  # bump when tidy_svg or svg_to_png change what they make (cached drawings are redone)
 SVG_DPI = 96  # CSS pixels per inch: D2 sizes the SVG in CSS pixels
 
 
@@ -146,7 +146,9 @@ def tidy_svg(svg: bytes, title: str) -> bytes:
     head_end = svg.index(b">") + 1
     width, height = _VIEWBOX.search(svg[:head_end]).groups()
     label = html.escape(title).encode("utf-8")
-    attributes = b'<svg role="img" aria-label="%s" width="%s" height="%s" ' % (label, width, height)
+    # a drawing whose boxes are links is a group of links (role img would hide them from screen readers)
+    role = b"group" if b"<a " in svg else b"img"
+    attributes = b'<svg role="%s" aria-label="%s" width="%s" height="%s" ' % (role, label, width, height)
     head = svg[:head_end].replace(b"<svg ", attributes, 1)
     return head + b"<title>" + label + b"</title>" + svg[head_end:]
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .dates import build_epoch
 from .refs import Index
+from . import urls
 from .sources import Handbook
 
 PROFILES = ("internal", "public")
@@ -63,9 +64,10 @@ def select(handbook: Handbook, profile: str) -> Edition:
     keep = [s for s in handbook.structures if published_in(profile, s.doc)]
     kept_ids = {s.doc.id for s in keep}
     withheld = frozenset(s.doc.id for s in handbook.structures) - kept_ids
-    index = Index(handbook.structures, excluded=withheld)
-    sources = {doc_id: src for doc_id, src in handbook.sources.items() if doc_id in kept_ids}
     forms = [f for f in handbook.forms if published_in(profile, f.form)]
+    index = Index(handbook.structures, excluded=withheld,
+                  pages=urls.form_entry_pages([s.doc for s in keep], {f.form.id for f in forms}))
+    sources = {doc_id: src for doc_id, src in handbook.sources.items() if doc_id in kept_ids}
     return Edition(handbook.root, handbook.compendium, keep, sources, index, forms, profile=profile, withheld=withheld)
 
 

@@ -22,19 +22,21 @@ class Target:
     doc_id: str
     anchor: str | None
     label: str  # words shown when the author gave none
-    page: str  # the Markdown page that holds the target (urls.document_page)
+    page: str  # the Markdown page that holds the target (Index.page_of)
 
     @property
     def url(self) -> str:
         """The target's URL relative to the site root (the page, and the anchor if any)."""
-        return urls.document(self.doc_id, self.anchor)
+        return urls.with_anchor(urls.page_url(self.page), self.anchor)
 
 
 class Index:
     """Every document and keyed element, for resolving references."""
 
-    def __init__(self, structures: list[Structure], excluded: frozenset[str] = frozenset()):
+    def __init__(self, structures: list[Structure], excluded: frozenset[str] = frozenset(),
+                 pages: dict[str, str] | None = None):
         self.structures = {s.doc.id: s for s in structures}
+        self.pages = dict(pages or {})  # documents shown on another page (urls.form_entry_pages)
         self.excluded = excluded  # documents the edition being built leaves out: cited by words, never linked
         self._keys = {s.doc.id: s.keyed() for s in structures}
 
@@ -42,7 +44,7 @@ class Index:
         return doc_id not in self.excluded
 
     def page_of(self, doc_id: str) -> str:
-        return urls.document_page(doc_id)
+        return self.pages.get(doc_id) or urls.document_page(doc_id)
 
     def resolve(self, ref: Ref, here: str) -> Target | None:
         """The target of ref written in document `here`, or None when nothing matches."""
@@ -64,7 +66,7 @@ class Index:
             return None
         label = _cite(element)
         if doc_id != here:
-            label = title + label
+            label = formal_citation(structure.doc.title, element)
         return Target(doc_id, element.id, label, self.page_of(doc_id))
 
     def words(self, ref: Ref, here: str) -> str:
@@ -72,6 +74,11 @@ class Index:
             return ref.words
         target = self.resolve(ref, here)
         return target.label if target else ref.target
+
+
+def formal_citation(doc_title: str, element: Element) -> str:
+    """How another document cites an element: 《中共X区委员会办公室室务会会议议事决策规则》第十六条."""
+    return f"《{doc_title}》{_cite(element)}"
 
 
 def _cite(element: Element) -> str:

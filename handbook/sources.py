@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import model, structure
+from . import model, structure, urls
 from .errors import Problem
 from .load import Source, ignored_yaml_files, parse_yaml, validate
 from .refs import Index
@@ -84,6 +84,7 @@ def load_handbook(root: Path) -> tuple[Handbook | None, list[Problem]]:
     handbook = Handbook(root, compendium, [s for _, s in pairs], {s.doc.id: src for src, s in pairs})
     problems += check_handbook(handbook.index, pairs)
     handbook.forms, form_problems = load_forms(root)
+    handbook.index.pages.update(urls.form_entry_pages(handbook.documents, {f.form.id for f in handbook.forms}))
     problems += form_problems + reference_problems(handbook.forms, handbook.index)
     problems += _form_entries(pairs, {f.form.id for f in handbook.forms})
     problems += _generated_name_collisions(pairs, [f.form.id for f in handbook.forms], compendium)

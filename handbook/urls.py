@@ -54,6 +54,15 @@ def form(form_id: str) -> str:
     return page_url(form_page(form_id))
 
 
+def form_entry_pages(docs, form_ids) -> dict[str, str]:
+    """Compendium entries that are forms, each with the page of its form (doc id → form page).
+
+    The form page is the entry's one page (search and the menu show it once); the entry's own
+    address stays as a page that leads there."""
+    return {doc.id: form_page(doc.form) for doc in docs
+            if isinstance(doc, model.FormEntryDocument) and doc.form in form_ids}
+
+
 def form_download(form_id: str) -> str:
     """The blank form (DOCX) to fill in Word/WPS: content controls."""
     return f"{DOWNLOADS}/{form_id}.docx"

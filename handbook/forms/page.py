@@ -75,7 +75,9 @@ def _facts(form: Form, index: Index | None) -> str:
     signers = [f.label for f in form.fields if f.type == "signature"]
     if signers:
         items.append(Markup('<li><strong>签字：</strong>{}（打印后由本人手签）</li>').format("、".join(signers)))
-    if form.document:
+    entry = refs_in(form.document or "")
+    # (an entry merged into this page, see urls.form_entry_pages, would be a link to the page itself)
+    if entry and not (index and index.page_of(entry[0].target) == urls.form_page(form.id)):
         items.append(Markup("<li><strong>汇编中的本表：</strong>{}</li>").format(_link(form.document, index)))
     return str(Markup('<ul class="form-rules">') + Markup("").join(items) + Markup("</ul>")) + "\n"
 

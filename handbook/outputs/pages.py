@@ -18,10 +18,16 @@ from .base import Build, Files, Output
 def generate_pages(handbook: Handbook, root: Path, extras: PageExtras | None = None) -> dict[str, str]:
     renderer = PageRenderer(handbook, root / "templates" / "pages", extras)
     pages = {urls.HOME: renderer.home()}
+    forms = {urls.form_page(loaded.form.id): loaded.form for loaded in handbook.forms}
+    for page, form in forms.items():
+        pages[page] = form_page_markdown(form, handbook.index)
     for structure in handbook.structures:
-        pages[urls.document_page(structure.doc.id)] = renderer.document(structure)
-    for loaded in handbook.forms:
-        pages[urls.form_page(loaded.form.id)] = form_page_markdown(loaded.form, handbook.index)
+        page = handbook.index.page_of(structure.doc.id)
+        if page == urls.document_page(structure.doc.id):
+            pages[page] = renderer.document(structure)
+        else:  # a form's compendium entry: its form page is its one page, the old address leads there
+            pages[page] = renderer.merge_entry(structure, pages[page], forms[page].corrections)
+            pages[urls.document_page(structure.doc.id)] = renderer.redirect(structure, page)
     pages[urls.CHANGELOG] = changelog_page(handbook, renderer.env)
     pages[urls.GUIDE] = guide_page(renderer.env) + (
         "\n" + forms_guide_markdown([f.form for f in handbook.forms]) if handbook.forms else "")
@@ -52,7 +58,8 @@ class Pages(Output):
         extras = PageExtras(
             related=related_links(handbook),
             flowcharts={flow_id: flow_markdown(item, svg_href=urls.flow_drawing(flow_id, ".svg"),
-                                                 png_href=urls.flow_drawing(flow_id, ".png"))
+                                                 png_href=urls.flow_drawing(flow_id, ".png"),
+                                                 title=handbook.index.structures[flow_id].doc.title)
                         for flow_id, item in rendered.items()},
             compendium_href=None if build.preview else urls.compendium_download(handbook.compendium),
         )

@@ -252,7 +252,7 @@ def render_all(flows: list[FlowDocument], out_dir: Path, *, index: Index | None 
     return result
 
 
-def flow_markdown(rendered: RenderedFlow, *, svg_href: str, png_href: str) -> str:
+def flow_markdown(rendered: RenderedFlow, *, svg_href: str, png_href: str, title: str = "") -> str:
     """Markdown for a flow page: the diagram inline (its boxes stay links), download links,
     and the steps as an ordered list that search, phones and screen readers can use.
 
@@ -267,12 +267,14 @@ def flow_markdown(rendered: RenderedFlow, *, svg_href: str, png_href: str) -> st
         f'<a href="{escape(svg_href)}" download>SVG 矢量图</a> · '
         f'<a href="{escape(png_href)}" download>PNG 图片（{DPI} dpi）</a></p>',
         "## 办理步骤 { #steps }",
-        steps_html(rendered.steps),
+        steps_html(rendered.steps, title),
     ]) + "\n"
 
 
-def steps_html(items: list[Step]) -> str:
-    """The steps as an ordered list: label (linked to its article), lane, source, and where it leads."""
+def steps_html(items: list[Step], title: str = "") -> str:
+    """The steps as an ordered list: label (linked to its article), lane, source, and where it leads.
+
+    With the flow's title, each step carries its formal citation (data-cite) for 「复制引用」."""
     lines = ['<ol class="flow-steps">']
     for step in items:
         node = step.node
@@ -283,7 +285,9 @@ def steps_html(items: list[Step]) -> str:
             parts.append(Markup('<span class="flow-ref">见{}</span>').format(step.link_words))
         if leads := _leads_to(step):
             parts.append(Markup('<span class="flow-next">→ {}</span>').format(leads))
-        lines.append(Markup('<li id="{}">{}</li>').format(urls.flow_step_anchor(node.id), Markup(" ").join(parts)))
+        cite = Markup(' data-cite="《{}》第{}步（{}）"').format(title, step.number, node.label) if title else ""
+        lines.append(Markup('<li id="{}"{}>{}</li>').format(urls.flow_step_anchor(node.id), cite,
+                                                              Markup(" ").join(parts)))
     lines.append("</ol>")
     return "\n".join(lines)
 

@@ -15,7 +15,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from .. import model, urls
-from ..refs import Index, Ref, split
+from ..refs import Index, Ref, formal_citation, split
 from ..sources import Handbook
 from ..structure import Element, Structure
 
@@ -58,6 +58,18 @@ class PageContext:
     index: Index
     doc_id: str
     related: dict[tuple[str, str | None], list[Related]] = field(default_factory=dict)
+    doc_title: str = ""
+
+    def cite_attr(self, element: Element) -> Markup:
+        """The element's formal citation as a data-cite attribute, for the page's 「复制引用」 action."""
+        if not self.doc_title:
+            return Markup("")
+        return Markup(' data-cite="{}"').format(formal_citation(self.doc_title, element))
+
+    def cite_md_attr(self, element: Element) -> str:
+        """The same for a Markdown heading (attr_list), which cannot carry every character."""
+        cite = formal_citation(self.doc_title, element) if self.doc_title else ""
+        return f' data-cite="{cite}"' if cite and not set(cite) & set('"{}\\') else ""
 
     def related_html(self, element: Element | None) -> str:
         """Links to the flowcharts and forms that belong to an element (or, for None, to the whole document)."""
@@ -93,9 +105,9 @@ def _anchor_spans(element: Element, skip: str | None = None) -> Markup:
     return Markup("").join(Markup(f'<span class="anchor" id="{a}"></span>') for a in element.anchors if a != skip)
 
 
-def _heading(level: int, text: str, element: Element, classes: str = "") -> str:
+def _heading(level: int, text: str, element: Element, classes: str = "", extra: str = "") -> str:
     """A Markdown heading whose id is the element's key (or position); other anchors ride inside it."""
-    attrs = f"#{element.id}" + (f" .{classes}" if classes else "")
+    attrs = f"#{element.id}" + (f" .{classes}" if classes else "") + extra
     return f"{'#' * level} {_anchor_spans(element, skip=element.id)}{text} {{ {attrs} }}\n"
 
 
@@ -103,8 +115,9 @@ def _permalink(element: Element) -> Markup:
     return Markup(f'<a class="headerlink item-link" href="#{element.id}" title="永久链接" aria-label="永久链接"></a>')
 
 
-def _block(tag_class: str, element: Element, inner: Markup) -> str:
-    return f'<p class="{tag_class}" id="{element.id}">{_anchor_spans(element, element.id)}{inner}{_permalink(element)}</p>\n'
+def _block(tag_class: str, element: Element, inner: Markup, attrs: Markup = Markup("")) -> str:
+    return (f'<p class="{tag_class}" id="{element.id}"{attrs}>'
+            f'{_anchor_spans(element, element.id)}{inner}{_permalink(element)}</p>\n')
 
 
 def render_items(items: list[Element], ctx: PageContext, depth: int) -> list[str]:
@@ -120,7 +133,7 @@ def render_items(items: list[Element], ctx: PageContext, depth: int) -> list[str
         body = Markup(f'<span class="item-title">{ctx.html(element.title)}</span>') if element.title else Markup("")
         body += ctx.html(element.text)
         inner = Markup(f'<span class="num">{escape(element.label)}</span><span class="item-body">{body}</span>')
-        blocks.append(_block(f"item depth-{depth}", element, inner))
+        blocks.append(_block(f"item depth-{depth}", element, inner, ctx.cite_attr(element)))
         blocks.append(ctx.related_html(element))
         blocks += render_items(element.children, ctx, depth + 1)
     return blocks
@@ -129,7 +142,7 @@ def render_items(items: list[Element], ctx: PageContext, depth: int) -> list[str
 def render_article(element: Element, ctx: PageContext, level: int) -> list[str]:
     first, *rest = element.children
     blocks = [_heading(level, md_escape(element.label), element, "article"),
-              f'<p class="art-text">{ctx.html(first.text)}</p>\n']
+              f'<p class="art-text"{ctx.cite_attr(element)}>{ctx.html(first.text)}</p>\n']
     blocks += render_items(first.children, ctx, 1)
     for clause in rest:
         blocks.append(_block("clause", clause, ctx.html(clause.text)))
@@ -160,12 +173,12 @@ def render_outline(elements: list[Element], ctx: PageContext, level: int = 2) ->
     blocks: list[str] = []
     for element in elements:
         if element.kind == "heading" and level <= 3:
-            blocks.append(_heading(level, md_escape(element.title or ""), element, "outline"))
+            blocks.append(_heading(level, md_escape(element.title or ""), element, "outline", ctx.cite_md_attr(element)))
             blocks.append(ctx.related_html(element))
             continue
         if element.kind == "item" and element.title and level <= 3:
             blocks.append(_heading(level, md_escape(element.label) + md_escape(one_line(element.title)),
-                                   element, "outline"))
+                                   element, "outline", ctx.cite_md_attr(element)))
             if element.text:
                 blocks.append(f'<p class="item-text">{ctx.html(element.text)}</p>\n')
             blocks.append(ctx.related_html(element))
@@ -193,9 +206,17 @@ def _environment(templates: Path) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["md"] = md_escape
+    env.filters["reader_note"] = _reader_note
     env.filters["html"] = escape
     env.globals["urls"] = urls  # templates link through the URL owner too
     return env
+
+
+def _reader_note(note: str) -> str:
+    """The editor's note as staff read it, the same as in print: no ids, no how-it-was-extracted."""
+    from .compendium import reader_note
+
+    return reader_note(note)
 
 
 def nav_title(doc: model.DocumentBase) -> str:
@@ -215,7 +236,7 @@ class PageRenderer:
 
     def document(self, structure: Structure) -> str:
         doc = structure.doc
-        ctx = PageContext(self.handbook.index, doc.id, self.extras.related)
+        ctx = PageContext(self.handbook.index, doc.id, self.extras.related, doc.title)
         template = self.env.get_template(doc.page_template)
         return template.render(
             doc=doc,
@@ -231,6 +252,24 @@ class PageRenderer:
             compendium=self.handbook.compendium,
         )
 
+    def merge_entry(self, structure: Structure, form_page: str, form_corrections=()) -> str:
+        """A form page with its compendium entry: the entry's info line after the title, its notes,
+        original text, history and corrections (those the form page does not already list) at the end."""
+        listed = {(c.original, c.corrected) for c in form_corrections}
+        doc = structure.doc.model_copy(
+            update={"corrections": [c for c in structure.doc.corrections if (c.original, c.corrected) not in listed]})
+        context = dict(doc=doc, compendium=self.handbook.compendium, compendium_href=self.extras.compendium_href,
+                       parent="", related="")
+        head = self.env.get_template("_form_entry_head.md.j2").render(**context)
+        tail = self.env.get_template("_form_entry_tail.md.j2").render(**context)
+        title, _, rest = form_page.partition("\n")
+        return f"{title}\n\n{head}\n{rest.rstrip()}\n\n{tail}"
+
+    def redirect(self, structure: Structure, page: str) -> str:
+        """The entry's former address: leads to its page, and is neither searched nor in the menu."""
+        href = urls.page_url(page)
+        return self.env.get_template("redirect.md.j2").render(doc=structure.doc, href=href)
+
     def _parent(self, doc: model.DocumentBase) -> str:
         """A link to the document a drawing belongs to (flows outside the contents)."""
         parent = getattr(doc, "parent", None)
@@ -243,6 +282,7 @@ class PageRenderer:
             compendium=self.handbook.compendium,
             groups=self.handbook.by_category(),
             nav_title=nav_title,
+            page_of=self.handbook.index.page_of,
             forms=[f.form for f in self.handbook.forms],
             compendium_href=self.extras.compendium_href,
         )

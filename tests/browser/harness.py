@@ -72,6 +72,45 @@ def static_server(directory: Path) -> Iterator[str]:
         thread.join()
 
 
+class _PrefixHandler(_QuietHandler):
+    """The site under a folder (/zhidu/…), as on an intranet server; a missing page gets 404.html."""
+
+    prefix = "/zhidu/"
+
+    def translate_path(self, path):
+        if not path.startswith(self.prefix):
+            return str(Path(self.directory) / ".no-such-file")
+        return super().translate_path("/" + path[len(self.prefix):])
+
+    def send_error(self, code, message=None, explain=None):
+        page = Path(self.directory) / "404.html"
+        if code != 404 or not page.is_file():
+            return super().send_error(code, message, explain)
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+
+@contextmanager
+def prefixed_server(directory: Path, prefix: str = "/zhidu/") -> Iterator[str]:
+    """Serve `directory` under `prefix` on 127.0.0.1, answering missing pages with its 404.html; yields the
+    site's URL (http://127.0.0.1:port/zhidu/)."""
+    handler = functools.partial(type("Handler", (_PrefixHandler,), {"prefix": prefix}), directory=str(directory))
+    server = http.server.ThreadingHTTPServer((LOCAL_HOST, 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://{LOCAL_HOST}:{server.server_address[1]}{prefix}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
 def is_local(url: str) -> bool:
     parts = urlsplit(url)
     return parts.scheme in LOCAL_SCHEMES or parts.hostname == LOCAL_HOST
