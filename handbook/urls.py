@@ -95,4 +95,4 @@ def generated_names(doc_ids, form_ids, flow_ids, compendium: model.Compendium | 
 
 def fixed_names() -> tuple[str, ...]:
     """The names that exist in every build, whatever the data."""
-    return (page_url(HOME), page_url(CHANGELOG), page_url(GUIDE), DOWNLOADS, EXPORT, *SITE_OWN)
+    return (page_url(HOME), page_url(CHANGELOG), page_url(GUIDE), page_url(DECIDE), DOWNLOADS, EXPORT, *SITE_OWN)
