@@ -43,21 +43,27 @@ class Stopwatch:
     def __init__(self):
         self.spent: dict[str, float] = {}
         self.calls: dict[str, int] = {}
-        self._stack: list[list[float]] = []  # per active stage: [start, time of nested stages]
+        self._local = threading.local()  # per thread (downloads are made while MkDocs runs): the active stages
+
+    def _stack(self) -> list[list[float]]:
+        if not hasattr(self._local, "stack"):
+            self._local.stack = []
+        return self._local.stack
 
     def wrap(self, stage: str, function):
         @functools.wraps(function)
         def timed(*args, **kwargs):
-            self._stack.append([time.perf_counter(), 0.0])
+            stack = self._stack()
+            stack.append([time.perf_counter(), 0.0])  # [start, time of nested stages]
             try:
                 return function(*args, **kwargs)
             finally:
-                start, nested = self._stack.pop()
+                start, nested = stack.pop()
                 total = time.perf_counter() - start
                 self.spent[stage] = self.spent.get(stage, 0.0) + total - nested
                 self.calls[stage] = self.calls.get(stage, 0) + 1
-                if self._stack:
-                    self._stack[-1][1] += total
+                if stack:
+                    stack[-1][1] += total
         return timed
 
 

@@ -1,9 +1,9 @@
 """`python3 build.py bench`: every benchmark, each writing its own section of benchmarks/RESULTS.md.
 
-    python3 build.py bench [--only build,scale,flowcharts,forms,preview] [--rounds 3] [--sizes 200,2000] [--runs 3]
+    python3 build.py bench [--only build,scale,flowcharts,forms,excel,preview,titles] [--rounds 3] [--sizes 200,2000] [--runs 3]
 
 Sections: 测试机器 (this file), 完整构建与重建 (bench_build.py), 规模测试（合成文件）
-(bench_scale.py), and the sections of bench_flowcharts.py, bench_forms.py, bench_titles.py and
+(bench_scale.py), and the sections of bench_flowcharts.py, bench_forms.py, bench_forms_excel.py, bench_titles.py and
 bench_preview.py (written by those scripts, run here when they exist).
 """
 
@@ -19,8 +19,8 @@ import bench_scale
 from report import argument_parser, REPORT, ROOT, machine_rows, now, table, write_section
 
 HERE = Path(__file__).resolve().parent
-OTHER_SCRIPTS = {"flowcharts": "bench_flowcharts.py", "forms": "bench_forms.py", "preview": "bench_preview.py",
-                 "titles": "bench_titles.py"}
+OTHER_SCRIPTS = {"flowcharts": "bench_flowcharts.py", "forms": "bench_forms.py", "excel": "bench_forms_excel.py",
+                 "preview": "bench_preview.py", "titles": "bench_titles.py"}
 PARTS = ("build", "scale", *OTHER_SCRIPTS)
 MACHINE_HEADING = "测试机器"
 

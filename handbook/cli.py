@@ -13,6 +13,7 @@ from pathlib import Path
 
 from . import decide_cli, editor_commands
 from .cli_parser import Parser
+from .importer import cli as importer_cli
 from .errors import HandbookError, Problem
 from .paths import ROOT
 
@@ -35,6 +36,7 @@ def build_parser() -> Parser:
     bench.add_argument("bench_args", nargs=argparse.REMAINDER, help="传给 benchmarks/run.py 的参数")
     editor_commands.add_commands(commands)
     decide_cli.add_command(commands)
+    importer_cli.add_command(commands)
     return parser
 
 
@@ -162,6 +164,7 @@ COMMANDS = {
     "decide": lambda args: decide_cli.command(args, ROOT, print_problems),
     **{name: (lambda args, name=name: editor_commands.run(name, args, ROOT, print_problems))
        for name in editor_commands.COMMANDS},
+    "import": lambda args: importer_cli.command_import(args, ROOT, print_problems),
 }
 
 
@@ -180,3 +183,6 @@ def main(argv: list[str]) -> int:
     except KeyboardInterrupt:
         print("\n已中断。", file=sys.stderr)
         return 130
+    except OSError as error:  # a folder that cannot be written or read, whichever command met it
+        print(f"错误：{os_failure(error)}", file=sys.stderr)
+        return 1

@@ -11,21 +11,23 @@ Names are relative to the package: "forms.model" is handbook/forms/model.py.
 LAYERS: dict[str, tuple[str, ...]] = {
     # what everything stands on: the schema, errors as data, files and dates; no reading, no rendering
     "foundations": (
-        "", "forms", "render",  # the packages themselves
+        "", "forms", "render", "importer",  # the packages themselves
         "errors", "files", "paths", "dates", "numbering", "ref_syntax", "model", "forms.model", "urls", "text", "zipfiles", "layers",
         "lock",
     ),
     # YAML in, one checked edition out: sources → structures → index → problems
     "loading": (
         "load", "sources", "structure", "refs", "validate", "lint", "flow", "profile", "schema",
-        "forms.definitions", "forms.data", "forms.records", "decide",
+        "forms.definitions", "forms.data", "forms.records", "forms.excel", "decide",
+        "importer.grammar", "importer.reflow", "importer.reader", "importer.links", "importer.writer",
     ),
     # one edition → bytes: pages, flowcharts, DOCX, PDF; nothing here writes the site or runs MkDocs
     "rendering": (
         "render.pages", "render.plain", "render.compendium", "render.flowcharts", "render.pdf",
         "render.ooxml", "render.gbt9704", "d2", "guide", "history", "diff",
         "forms.layout", "forms.controls", "forms.preview", "forms.page", "forms.render", "forms.templates",
-        "forms.example", "forms.output", "decide_page",
+        "forms.example", "forms.output", "forms.browser", "decide_page",
+        "importer.run",  # recognise, link, render back to plain text and compare
     ),
     # the outputs as plug-ins (outputs/base.py is the interface, outputs/__init__.py the order)
     "outputs": (
@@ -38,6 +40,6 @@ LAYERS: dict[str, tuple[str, ...]] = {
     ),
     # what a person runs: build.py's subcommands
     "commands": (
-        "cli", "cli_parser", "editor_commands", "serve", "scaffold", "forms.cli", "decide_cli",
+        "cli", "cli_parser", "editor_commands", "serve", "scaffold", "forms.cli", "decide_cli", "importer.cli",
     ),
 }

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -199,8 +200,6 @@ def read_text_file(path: Path, root: Path | None = None, limit: int | None = Non
 
 def ignored_yaml_files(folder: Path, root: Path | None = None) -> list[Problem]:
     """A warning for each file in folder that looks like YAML but is not read (only *.yaml is)."""
-    import re
-
     looks_like = re.compile(r"\.ya?ml(\W|$)", re.IGNORECASE)
     found = []
     for path in sorted(folder.glob("*")) if folder.is_dir() else []:

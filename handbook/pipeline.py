@@ -1,12 +1,14 @@
 """One build, start to finish: load → select the edition → run the outputs → MkDocs → publish.
 
     sources ─ load_handbook ─▶ Handbook ─ select(profile) ─▶ Edition
-        ─ outputs.OUTPUTS, in order (each produce(build) → files) ─▶ build/docs + build/mkdocs.yml
-        ─ site.run_mkdocs ─▶ staging folder ─ publish.staging ─▶ the output folder, swapped in one step
+        ─ the site's outputs, in order (each produce(build) → files) ─▶ build/docs + build/mkdocs.yml
+        ─ site.run_mkdocs ─▶ staging folder   ║ meanwhile the downloads (Output.download) are made
+        ─ downloads written beside MkDocs' output ─ publish.staging ─▶ the output folder, in one step
 """
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from . import publish, site
@@ -27,19 +29,24 @@ def load_or_raise(root: Path) -> tuple[Handbook, list[Problem]]:
     return handbook, problems
 
 
-def generate(handbook: Handbook, root: Path, build_dir: Path, *, downloads: bool = True, pdf: bool = False,
-             outputs=OUTPUTS) -> Files:
-    """Every file MkDocs is given: what the outputs produce (without downloads when previewing)."""
-    build = Build(handbook, root, build_dir, pdf=pdf, preview=not downloads)
-    return run_outputs(build, outputs)
+def write_sources(build: Build, outputs=OUTPUTS) -> site.Generated:
+    """Run the outputs MkDocs reads and write build/docs (Markdown + assets), build/overrides and build/mkdocs.yml."""
+    files = run_outputs(build, [o for o in outputs if not o.download])
+    compendium_href = None if build.preview else compendium_download(build.edition.compendium)
+    return site.write_docs(build.edition, build.root, build.build_dir, files, compendium_href=compendium_href)
 
 
-def write_sources(handbook: Handbook, root: Path, build_dir: Path, *, downloads: bool = True,
-                  pdf: bool = False, outputs=OUTPUTS) -> site.Generated:
-    """Write build/docs (Markdown + assets), build/overrides and build/mkdocs.yml."""
-    files = generate(handbook, root, build_dir, downloads=downloads, pdf=pdf, outputs=outputs)
-    compendium_href = compendium_download(handbook.compendium) if downloads else None
-    return site.write_docs(handbook, root, build_dir, files, compendium_href=compendium_href)
+def preview_sources(handbook: Handbook, root: Path, build_dir: Path) -> site.Generated:
+    """The live preview's pages: everything but the downloads."""
+    return write_sources(Build(handbook, root, build_dir, preview=True))
+
+
+def make_downloads_during(mkdocs, build: Build, outputs=OUTPUTS) -> Files:
+    """Run mkdocs() and, meanwhile in a thread, the downloads (MkDocs runs as a process of its own)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        downloads = pool.submit(run_outputs, build, [o for o in outputs if o.download])
+        mkdocs()  # should MkDocs fail, leaving the block still waits for the downloads, and MkDocs' error is raised
+        return downloads.result()
 
 
 def build_site(root: Path, out: Path, *, build_dir: Path | None = None, profile: str = "internal",
@@ -64,10 +71,13 @@ def _build_site(root: Path, out: Path, build_dir: Path, profile: str, pdf: bool,
         raise HandbookError([Problem("build.py", 1, 1, "要生成 PDF 需要 LibreOffice，本机未安装",
                                      hint="Debian/Ubuntu：apt-get install libreoffice-writer-nogui fonts-noto-cjk "
                                           "fonts-arphic-ukai；不加 --pdf 则只生成 DOCX")])
-    try:
-        generated = write_sources(handbook, root, build_dir, pdf=pdf, outputs=outputs)
-    except PdfError as error:
-        raise HandbookError([Problem("build.py", 1, 1, f"PDF 生成失败：{error}")]) from error
+    build = Build(handbook, root, build_dir, pdf=pdf)
+    generated = write_sources(build, outputs)
     with publish.staging(out, profile) as staging:
-        site.run_mkdocs(generated.config, staging, source_date_epoch(handbook))
+        try:
+            downloads = make_downloads_during(
+                lambda: site.run_mkdocs(generated.config, staging, source_date_epoch(handbook)), build, outputs)
+        except PdfError as error:
+            raise HandbookError([Problem("build.py", 1, 1, f"PDF 生成失败：{error}")]) from error
+        site.write_files(staging, downloads)
     return handbook

@@ -23,7 +23,7 @@ from pathlib import Path
 import yaml
 
 from .errors import Problem
-from .pipeline import write_sources
+from .pipeline import preview_sources
 from .sources import load_handbook
 
 WATCHED = ("regulations", "templates", "overrides", "assets", "forms", "mkdocs.yml")
@@ -57,7 +57,7 @@ def regenerate(root: Path, build_dir: Path) -> bool:
         return False
     config = build_dir / "mkdocs.yml"
     before = config.read_text(encoding="utf-8") if config.exists() else None
-    write_sources(handbook, root, build_dir, downloads=False)  # preview pages; downloads come with the full build
+    preview_sources(handbook, root, build_dir)  # preview pages; downloads come with the full build
     print(f"已更新（{time.perf_counter() - started:.2f} 秒）")
     return before is not None and config.read_text(encoding="utf-8") != before
 

@@ -94,6 +94,14 @@ def write_docs(handbook: Handbook, root: Path, build_dir: Path, files: dict[str,
     return Generated(docs_dir, config, files)
 
 
+def write_files(target: Path, files: dict[str, str | bytes]) -> None:
+    """Add files to a folder (the downloads, beside what MkDocs wrote)."""
+    for name, content in files.items():
+        path = target / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+
+
 def write_tree_file(path: Path, text: str) -> None:
     if not path.exists() or path.read_text(encoding="utf-8") != text:
         path.write_text(text, encoding="utf-8")

@@ -55,8 +55,21 @@ def form(form_id: str) -> str:
 
 
 def form_download(form_id: str) -> str:
-    """The blank form (DOCX)."""
+    """The blank form (DOCX) to fill in Word/WPS: content controls."""
     return f"{DOWNLOADS}/{form_id}.docx"
+
+
+def form_print_download(form_id: str) -> str:
+    """The blank form (DOCX) to print and write by hand: empty cells, no controls (the compendium prints it)."""
+    return f"{DOWNLOADS}/{form_id}-print.docx"
+
+
+FORM_FILL_SCRIPT = "assets/forms/form-fill.js"  # the form pages' fill-in form
+
+
+def form_script(form_id: str) -> str:
+    """A form's definition, checks and blank for its page's fill-in form (a script: it loads from file:// too)."""
+    return f"assets/forms/{form_id}.js"
 
 
 def flow_drawing(flow_id: str, suffix: str) -> str:

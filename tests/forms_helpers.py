@@ -49,8 +49,24 @@ def part(docx: bytes, name: str = "word/document.xml") -> etree._Element:
         return etree.fromstring(archive.read(name))
 
 
+W15 = "http://schemas.microsoft.com/office/word/2012/wordml"
+
+
+def is_container(sdt: etree._Element) -> bool:
+    """A repeating section or one of its items: it holds table rows, not a value."""
+    props = sdt.find("w:sdtPr", NS)
+    return props.find(f"{{{W15}}}repeatingSection") is not None or props.find(f"{{{W15}}}repeatingSectionItem") is not None
+
+
 def controls(docx: bytes) -> list[etree._Element]:
-    return part(docx).findall(".//w:sdt", NS)
+    """The value controls (fields) of a document, in order."""
+    return [sdt for sdt in part(docx).iter(f"{{{W}}}sdt") if not is_container(sdt)]
+
+
+def sections(docx: bytes) -> list[etree._Element]:
+    """The repeating sections (one per multi-row table)."""
+    return [sdt for sdt in part(docx).iter(f"{{{W}}}sdt")
+            if sdt.find(f"w:sdtPr/{{{W15}}}repeatingSection", NS) is not None]
 
 
 def tag_of(sdt: etree._Element) -> str:

@@ -51,3 +51,17 @@ def test_the_export_holds_every_document_and_form_of_the_edition(export, handboo
     assert [d["id"] for d in export["documents"]] == [s.doc.id for s in handbook.structures]
     assert [f["id"] for f in export["forms"]] == [f.form.id for f in handbook.forms]
     assert export["format"] == "handbook-export/1"
+
+
+def test_the_url_owner_knows_every_name_at_the_top_of_the_site(built_site, handbook):
+    """urls.generated_names is what a reserved-id check can be derived from: it must list what the build writes."""
+    from handbook import urls
+    from handbook.model import FlowDocument
+
+    names = urls.generated_names([s.doc.id for s in handbook.structures], [f.form.id for f in handbook.forms],
+                                 [s.doc.id for s in handbook.structures if isinstance(s.doc, FlowDocument)],
+                                 handbook.compendium)
+    on_disk = {p.name for p in built_site.iterdir()} - {".handbook-edition"}
+    assert on_disk == {name.split("/")[0] for name in names}
+    downloads = {f"downloads/{p.name}" for p in (built_site / "downloads").iterdir()}
+    assert downloads <= names

@@ -148,7 +148,7 @@ def test_bad_name_pattern_is_refused(capsys, tmp_path):
 
 def test_blank_forms_for_the_site(tmp_path):
     written = write_blank_forms(tmp_path / "downloads")
-    assert sorted(p.name for p in written) == sorted(f"{f}.docx" for f in FORM_IDS)
+    assert sorted(p.name for p in written) == sorted(f"{f}{kind}.docx" for f in FORM_IDS for kind in ("", "-print"))
     for path in written:
         document = docx.Document(str(path))
         assert document.tables

@@ -10,7 +10,7 @@ from forms_helpers import FORM_IDS, ROOT, controls, form, renderer
 from lxml import html
 
 from handbook.forms.model import FORM
-from handbook.forms.page import download_path, form_links, form_page_markdown, form_page_name
+from handbook.forms.page import download_path, form_links, form_page_markdown, form_page_name, forms_guide_markdown
 
 
 @lru_cache(maxsize=None)
@@ -33,6 +33,7 @@ def page(form_id: str) -> list[html.HtmlElement]:
 def test_page_names_and_download_path():
     assert form_page_name("lending-slip") == "form-lending-slip.md"
     assert download_path("lending-slip") == "downloads/lending-slip.docx"
+    assert download_path("lending-slip", "handwritten") == "downloads/lending-slip-print.docx"
 
 
 def test_lending_slip_page_links_the_rule_that_requires_it():
@@ -41,7 +42,8 @@ def test_lending_slip_page_links_the_rule_that_requires_it():
     links = {a.get("href"): a.text_content() for block in page("lending-slip") for a in block.iter("a")}
     assert links["document-management.html#lending"] == "《X区委办公室公文管理制度》三、公文借阅"
     assert "secret-document-lending-slip.html" in links
-    assert links["downloads/lending-slip.docx"] == "下载空白表（DOCX）"
+    assert links["downloads/lending-slip.docx"] == "空白表（在 Word/WPS 中填写）"
+    assert links["downloads/lending-slip-print.docx"] == "空白表（打印后手写）"
     structure = index().structures["document-management"]
     assert "lending" in structure.keyed()
 
@@ -58,8 +60,30 @@ def test_preview_shows_the_same_controls_as_the_blank_docx(form_id):
 
 
 @pytest.mark.parametrize("form_id", FORM_IDS)
-def test_field_table_lists_every_field_with_its_help(form_id):
-    table = next(b for b in page(form_id) if b.get("class") == "form-fields")
+def test_the_staff_page_shows_no_ids_commands_or_files(form_id):
+    """What staff read: purpose, rules, who signs, fill / download / print; ids and commands are in the editor guide."""
+    markdown = form_page_markdown(form(form_id), index())
+    visible = " ".join(block.text_content() for block in blocks(markdown)) + " ".join(
+        line for line in markdown.splitlines() if not line.startswith("<"))
+    for word in ("python3", "build.py", "--data", ".csv", ".yaml", form_id, "标识"):
+        assert word not in visible, word
+    for field in form(form_id).fields:
+        assert not re.search(rf"\b{field.id}\b", visible), field.id
+    assert form(form_id).purpose in visible
+    signers = [f.label for f in form(form_id).fields if f.type == "signature"]
+    assert all(label in visible for label in signers)
+    for field in form(form_id).fields:  # the fill-in form shows each help under its field
+        assert not re.search(r"\b[a-z_]{3,}\b", field.help), field.help
+    fill = next(b for b in blocks(markdown) if b.get("class") == "form-fill")
+    assert fill.get("data-form") == form_id and "下载 Word" in fill.text_content() and "打印" in fill.text_content()
+
+
+@pytest.mark.parametrize("form_id", FORM_IDS)
+def test_editor_guide_lists_every_field_with_its_id_and_help(form_id):
+    guide = forms_guide_markdown([form(i) for i in FORM_IDS])
+    assert "python3 build.py fill 表格 --data 名单.xlsx --out-dir 输出目录" in guide
+    table = next(b for b in blocks(guide) if b.get("class") == "form-fields"
+                 and any(form(form_id).fields[0].help == td.text_content() for td in b.iter("td")))
     rows = {tr.findall("td")[1].text_content(): tr for tr in table.iter("tr") if len(tr.findall("td")) == 5}
     for field in form(form_id).fields:
         assert field.id in rows

@@ -13,13 +13,17 @@ from ..load import os_reason
 from ..paths import ROOT
 from .example import example_csv, example_yaml
 from .output import BatchResult, UnknownForm, check_pattern, fill_batch, fill_one, find_form
+from .render import BLANK, HANDWRITTEN
 
 USAGE_EXAMPLES = """示例：
   python3 build.py fill meeting-notice --example > 通知.yaml        输出示例数据（YAML）
   python3 build.py fill meeting-notice --example-csv > 通知.csv     输出 CSV 表头和一行示例
   python3 build.py fill meeting-notice --data 通知.yaml -o 通知.docx  生成一份
   python3 build.py fill meeting-notice --data 通知.csv --out-dir 输出  每条记录生成一份
-  python3 build.py fill meeting-notice --blank -o 空白.docx           生成空白表
+  python3 build.py fill meeting-notice --example-xlsx -o 名单.xlsx    生成 Excel 模板（表头、示例、下拉选项）
+  python3 build.py fill meeting-notice --data 名单.xlsx --out-dir 输出 Excel 第一个工作表每行生成一份
+  python3 build.py fill meeting-notice --blank -o 空白.docx           生成空白表（在 Word/WPS 中填写）
+  python3 build.py fill meeting-notice --blank-print -o 空白.docx     生成空白表（打印后手写）
 """
 
 
@@ -30,11 +34,16 @@ def build_parser():
     what = parser.add_mutually_exclusive_group()
     what.add_argument("--example", action="store_true", help="输出该表完整的示例数据（YAML）")
     what.add_argument("--example-csv", action="store_true", help="输出该表的 CSV 表头和一行示例")
-    what.add_argument("--data", type=Path, metavar="数据文件", help="记录文件：.yaml（一条或多条）或 .csv（每行一条）")
-    what.add_argument("--blank", action="store_true", help="生成空白表（与 -o 同用）")
+    what.add_argument("--example-xlsx", action="store_true",
+                      help="生成 Excel 模板（与 -o 同用）：表头、一行示例，选项栏带下拉列表")
+    what.add_argument("--data", type=Path, metavar="数据文件",
+                      help="记录文件：.yaml（一条或多条）、.csv 或 .xlsx（每行一条，表头同 --example-csv）")
+    what.add_argument("--blank", action="store_true", help="生成空白表，带 Word 内容控件，在 Word/WPS 中填写（与 -o 同用）")
+    what.add_argument("--blank-print", action="store_true", help="生成空白表，栏目留空、无控件，打印后手写（与 -o 同用）")
     target = parser.add_mutually_exclusive_group()
     target.add_argument("-o", "--output", type=Path, metavar="输出.docx", help="只生成一份，写到这个文件")
     target.add_argument("--out-dir", type=Path, metavar="目录", help="每条记录生成一份，写到这个目录")
+    parser.add_argument("--sheet", metavar="工作表", help="Excel 文件中要读取的工作表名称或序号（默认第一个）")
     parser.add_argument("--name", metavar="模式", help="批量时的文件名模式，如 {n:04d}-{meeting_name}（默认见表格定义）")
     return parser
 
@@ -59,8 +68,15 @@ def main(argv: list[str]) -> int:
 
 
 def _run(parser, args, form) -> int:
-    if not (args.example or args.example_csv or args.data or args.blank):
-        parser.error("请给出 --example、--example-csv、--data 或 --blank 之一")
+    blank = args.blank or args.blank_print
+    if not (args.example or args.example_csv or args.example_xlsx or args.data or blank):
+        parser.error("请给出 --example、--example-csv、--example-xlsx、--data、--blank 或 --blank-print 之一")
+    if args.sheet is not None and args.data is None:
+        parser.error("--sheet 只与 --data 名单.xlsx 同用")
+    if args.example_xlsx:
+        if args.output is None or args.output.suffix.lower() != ".xlsx":
+            parser.error("--example-xlsx 请用 -o 指定要生成的 .xlsx 文件，如 -o 名单.xlsx")
+        return _write_workbook(form, args.output)
     if args.example or args.example_csv:
         if args.output or args.out_dir:
             parser.error("--example 直接输出到屏幕，不能与 -o、--out-dir 同用（可用 > 文件名 保存）")
@@ -71,22 +87,37 @@ def _run(parser, args, form) -> int:
     if args.output is not None:
         if args.name:
             parser.error("--name 只用于 --out-dir 批量生成")
-        problems = fill_one(ROOT, form, None if args.blank else args.data, args.output)
+        problems = fill_one(ROOT, form, None if blank else args.data, args.output,
+                            HANDWRITTEN if args.blank_print else BLANK, args.sheet)
         if problems:
             _print_problems(problems)
             print(f"有错误，未生成 {args.output}。", file=sys.stderr)
             return 1
         print(f"已生成 {args.output}")
         return 0
-    if args.blank:
-        parser.error("--blank 请与 -o 同用")
+    if blank:
+        parser.error("--blank、--blank-print 请与 -o 同用")
     reason = check_pattern(form, args.name or form.file_name)
     if reason:
         parser.error(reason)
-    result = fill_batch(ROOT, form, args.data, args.out_dir, args.name, Progress(sys.stderr))
+    result = fill_batch(ROOT, form, args.data, args.out_dir, args.name, Progress(sys.stderr), args.sheet)
     _print_problems(result.problems)
     print(summary(result, args.out_dir))
     return 1 if result.problems else 0
+
+
+def _write_workbook(form, out: Path) -> int:
+    import tempfile
+
+    from .example import example_workbook
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=out.parent) as folder:  # nothing half-written under the final name
+        staged = Path(folder) / out.name
+        example_workbook(form, staged)
+        staged.replace(out)
+    print(f"已生成 {out}")
+    return 0
 
 
 def summary(result: BatchResult, out_dir: Path) -> str:

@@ -9,7 +9,8 @@ This works on the XML text rather than a parsed tree because it runs once per
 filled document and parsing dominated the cost. The input is always lxml's
 serialisation (docxtpl hands the body through lxml), so elements are written
 one way: <w:sdt>, <w:tag w:val="…"/>, double-quoted attributes. Controls are
-not nested in form templates.
+nested only in one way: a table's rows sit in a repeating section (w15), each row an
+item holding that row's controls.
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ import re
 from .layout import CHECKED
 
 _OPEN, _CLOSE, _PROPS_END = "<w:sdt>", "</w:sdt>", "</w:sdtPr>"
+_REPEATING = "<w15:repeatingSection"
+_CONTROL_MARKUP = re.compile(r"</?w:sdt>|<w:sdtPr>.*?</w:sdtPr>|<w:sdtEndPr>.*?</w:sdtEndPr>|<w:sdtEndPr/>|</?w:sdtContent>",
+                             re.DOTALL)
 _CONTENT_START, _CONTENT_END = "<w:sdtContent>", "</w:sdtContent>"
 _TEXT = re.compile(r"<w:t(?: [^>]*)?>([^<]*)</w:t>|<w:t/>|<w:(br|tab|cr)(?: [^>]*)?/>")
 _TAG = re.compile(r'<w:tag w:val="([^"]*)"/>')
@@ -32,6 +36,10 @@ _CHECKED = re.compile(r'<w14:checked w14:val="[^"]*"/>')
 _DATE = re.compile(r"<w:date(?: [^>]*?)?(/?)>")
 _RUN_START = re.compile(r"(<w:r(?: [^>]*)?>)(<w:rPr>)?")
 _PLACEHOLDER_STYLE = '<w:rStyle w:val="PlaceholderText"/>'
+_PLACEHOLDER_COLOR = '<w:color w:val="808080"/>'
+_RUN_PROPS = re.compile(r"<w:rPr>.*?</w:rPr>")
+_COLOR_AT = re.compile(r"<w:(?:spacing|w|kern|position|sz|szCs|highlight|u|effect|bdr|shd|fitText|vertAlign|rtl|cs|em"
+                       r"|lang|eastAsianLayout|specVanish|oMath)[ />]|</w:rPr>")  # w:color's place in w:rPr
 _CN_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
 
 
@@ -50,7 +58,11 @@ def sync(xml: str, placeholders: dict[str, str]) -> str:
     out = [pieces[0]]
     for number, piece in enumerate(pieces[1:], start=1):
         end = piece.find(_CLOSE)
-        out.append(_OPEN + (_sync_control(piece[:end], number, placeholders) + piece[end:] if end >= 0 else piece))
+        if end < 0 or _REPEATING in piece[:piece.find(_PROPS_END)]:  # a repeating section or item: holds rows
+            props_end = piece.find(_PROPS_END)
+            out.append(_OPEN + _ID.sub(f'<w:id w:val="{number}"/>', piece[:props_end], count=1) + piece[props_end:])
+            continue
+        out.append(_OPEN + _sync_control(piece[:end], number, placeholders) + piece[end:])
     return "".join(out)
 
 
@@ -83,10 +95,25 @@ def _sync_control(inner: str, number: int, placeholders: dict[str, str]) -> str:
 
 def _restyle_runs(runs: str, shown: bool) -> str:
     if _PLACEHOLDER_STYLE in runs:
-        runs = runs.replace(_PLACEHOLDER_STYLE, "").replace("<w:rPr></w:rPr>", "").replace("<w:rPr/>", "")
+        runs = runs.replace(_PLACEHOLDER_STYLE, "").replace(_PLACEHOLDER_COLOR, "")
+        runs = runs.replace("<w:rPr></w:rPr>", "").replace("<w:rPr/>", "")
     if not shown:
         return runs
-    return _RUN_START.sub(lambda m: f"{m.group(1)}<w:rPr>{_PLACEHOLDER_STYLE}" + ("" if m.group(2) else "</w:rPr>"), runs)
+    runs = _RUN_START.sub(lambda m: f"{m.group(1)}<w:rPr>{_PLACEHOLDER_STYLE}" + ("" if m.group(2) else "</w:rPr>"), runs)
+    # the grey is also given directly: LibreOffice ignores the character style in plain-text controls
+    return _RUN_PROPS.sub(_grey, runs)
+
+
+def _grey(match: re.Match) -> str:
+    props = match.group(0)
+    at = _COLOR_AT.search(props, len("<w:rPr>")).start()
+    return props[:at] + _PLACEHOLDER_COLOR + props[at:]
+
+
+def unwrap(xml: str) -> str:
+    """The document XML with every content control replaced by its content (the blank to write by hand);
+    repeating sections (which hold table rows) and the controls in them alike."""
+    return _CONTROL_MARKUP.sub("", xml)
 
 
 def _date_element(self_closing: str, text: str | None) -> str:

@@ -18,13 +18,55 @@ from ..text import shorten
 from .model import MAX_ROWS, MAX_VALUE_CHARS, Form, FormColumn, FormField
 
 SUB_LABELS = {"start": "起日", "end": "止日", "days": "天数", "signer": "签字", "date": "日期", "opinion": "意见"}
-_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
-_DATE = re.compile(r"(\d{4})\s*(?:-|/|\.|年)\s*(\d{1,2})\s*(?:-|/|\.|月)\s*(\d{1,2})\s*日?")
-_TIME = re.compile(r"([01]?\d|2[0-3])\s*[:：]\s*([0-5]\d)")
-_PHONE = re.compile(r"\+?[0-9][0-9\- ()（）]{2,30}(?:\s*(?:转|分机|ext\.?)\s*[0-9]{1,6})?")
+# The checks the browser's fill-in form runs too (handbook/forms/browser.py hands these to it as data):
+# patterns written so that Python's re and JavaScript's RegExp (flag u) read them alike.
+PATTERNS = {
+    "bad_chars": r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]",
+    "date": r"([0-9]{4})\s*(?:-|/|\.|年)\s*([0-9]{1,2})\s*(?:-|/|\.|月)\s*([0-9]{1,2})\s*日?",
+    "time": r"([01]?[0-9]|2[0-3])\s*[:：]\s*([0-5][0-9])",
+    "phone": r"\+?[0-9][0-9\- ()（）]{2,30}(?:\s*(?:转|分机|ext\.?)\s*[0-9]{1,6})?",
+}
+MESSAGES = {
+    "required": "必填，不能为空",
+    "range_required": "必填，不能为空（起止日期须同时填写起日和止日）",
+    "must_check": "必须勾选",
+    "not_option": "「{value}」不在可选项中，可选：{options}",
+    "not_phone": "「{value}」不是有效的电话号码（只能含数字、空格、连字符和括号，如 0471-1234567）",
+    "bad_char": "含有不能写入文档的控制字符（U+{code}）",
+    "too_long": "超过 {limit} 字（现有 {count} 字）",
+    "not_date": "「{value}」不是有效日期，应写成 2019-10-21 或 2019年10月21日",
+    "not_number": "「{value}」不是数字",
+    "too_big": "「{value}」数值过大",
+    "not_integer": "应为整数",
+    "decimals": "最多 {places} 位小数",
+    "below_min": "不能小于 {min}",
+    "above_max": "不能大于 {max}",
+    "not_flag": "「{value}」应为 是 或 否（true / false）",
+    "not_time": "「{value}」不是有效时刻，应写成 9:00 或 14:30",
+    "end_before_start": "止日 {end} 早于起日 {start}",
+    "half_days": "天数应为 0.5 的倍数",
+    "days_over": "天数 {days} 超过起止日期的日历天数 {calendar}",
+    "too_many_rows": "最多 {limit} 行（现有 {count} 行）",
+    "no_rows": "至少填写一行",
+    "required_if": "勾选「{trigger}」时必填",
+    "not_before": "{date} 早于「{target}」{limit}",
+    "where": "字段 {column}（{label}）：{message}",
+    "row": "第{n}行",
+}
+TRUE_WORDS = ("true", "yes", "y", "1", "是", "√", "✓", "✔", "x", "☒", "☑", "勾选", "需要")
+FALSE_WORDS = ("false", "no", "n", "0", "否", "☐", "不需要")
+SHORT_CHARS = 40
+_BAD_CHARS = re.compile(PATTERNS["bad_chars"])
+_DATE = re.compile(PATTERNS["date"])
+_TIME = re.compile(PATTERNS["time"])
+_PHONE = re.compile(PATTERNS["phone"])
 _RANGE_SPLIT = re.compile(r"\s*(?:至|到|~|～|—|--)\s*")
-_TRUE = {"true", "yes", "y", "1", "是", "√", "✓", "✔", "x", "☒", "☑", "勾选", "需要"}
-_FALSE = {"false", "no", "n", "0", "否", "☐", "不需要"}
+_TRUE = set(TRUE_WORDS)
+_FALSE = set(FALSE_WORDS)
+
+
+def message(key: str, **values: Any) -> str:
+    return MESSAGES[key].format(**values)
 
 
 @dataclass(frozen=True)
@@ -59,7 +101,7 @@ class FieldError:
         words = [field.label]
         for part in self.path[1:]:
             if isinstance(part, int):
-                words.append(f"第{part + 1}行")
+                words.append(message("row", n=part + 1))
             elif field.columns and any(c.id == part for c in field.columns):
                 words.append(next(c.label for c in field.columns if c.id == part))
             else:
@@ -70,8 +112,9 @@ class FieldError:
         if not self.path:
             return self.message
         label = self.label(form)
-        where = f"字段 {self.column()}" + (f"（{label}）" if label else "")
-        return f"{where}：{self.message}"
+        if not label:
+            return f"字段 {self.column()}：{self.message}"
+        return message("where", column=self.column(), label=label, message=self.message)
 
 
 class _Invalid(Exception):
@@ -121,12 +164,12 @@ def _check_field(field: FormField, value: Any) -> tuple[Any, list[FieldError]]:
     except _Invalid as error:
         return None, [FieldError((field.id,), str(error))]
     if field.type == "checkbox" and field.required and not parsed:
-        return parsed, [FieldError((field.id,), "必须勾选")]
+        return parsed, [FieldError((field.id,), message("must_check"))]
     return parsed, []
 
 
 def _required(spec: FormField | FormColumn, path: tuple) -> list[FieldError]:
-    return [FieldError(path, "必填，不能为空")] if spec.required else []
+    return [FieldError(path, message("required"))] if spec.required else []
 
 
 def parse_scalar(spec: FormField | FormColumn, value: Any) -> Any:
@@ -142,9 +185,9 @@ def parse_scalar(spec: FormField | FormColumn, value: Any) -> Any:
         return _time(value)
     text = _text(spec, value)
     if kind == "choice" and text not in (spec.options or []):
-        raise _Invalid(f"「{_short(text)}」不在可选项中，可选：{'、'.join(spec.options or [])}")
+        raise _Invalid(message("not_option", value=_short(text), options="、".join(spec.options or [])))
     if kind == "phone" and not _PHONE.fullmatch(text):
-        raise _Invalid(f"「{_short(text)}」不是有效的电话号码（只能含数字、空格、连字符和括号，如 0471-1234567）")
+        raise _Invalid(message("not_phone", value=_short(text)))
     return text
 
 
@@ -156,10 +199,10 @@ def _text(spec: FormField | FormColumn, value: Any) -> str:
     text = str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
     bad = _BAD_CHARS.search(text)
     if bad:
-        raise _Invalid(f"含有不能写入文档的控制字符（U+{ord(bad.group()):04X}）")
+        raise _Invalid(message("bad_char", code=f"{ord(bad.group()):04X}"))
     limit = spec.max_length or MAX_VALUE_CHARS
     if len(text) > limit:
-        raise _Invalid(f"超过 {limit} 字（现有 {len(text)} 字）")
+        raise _Invalid(message("too_long", limit=limit, count=len(text)))
     return text
 
 
@@ -175,7 +218,7 @@ def parse_date(value: Any) -> dt.date:
             return dt.date(*(int(g) for g in match.groups()))
         except ValueError:
             pass
-    raise _Invalid(f"「{_short(text)}」不是有效日期，应写成 2019-10-21 或 2019年10月21日")
+    raise _Invalid(message("not_date", value=_short(text)))
 
 
 def _number(spec: FormField | FormColumn, value: Any) -> Decimal:
@@ -184,18 +227,18 @@ def _number(spec: FormField | FormColumn, value: Any) -> Decimal:
     try:
         number = Decimal(str(value).strip())
     except InvalidOperation:
-        raise _Invalid(f"「{_short(str(value))}」不是数字") from None
+        raise _Invalid(message("not_number", value=_short(str(value)))) from None
     if not number.is_finite():
-        raise _Invalid(f"「{_short(str(value))}」不是数字")
+        raise _Invalid(message("not_number", value=_short(str(value))))
     if number.adjusted() > 12 or len(number.as_tuple().digits) > 24:
-        raise _Invalid(f"「{_short(str(value))}」数值过大")
+        raise _Invalid(message("too_big", value=_short(str(value))))
     places = spec.decimals or 0
     if -number.normalize().as_tuple().exponent > places:
-        raise _Invalid("应为整数" if places == 0 else f"最多 {places} 位小数")
+        raise _Invalid(message("not_integer") if places == 0 else message("decimals", places=places))
     if spec.min is not None and number < Decimal(str(spec.min)):
-        raise _Invalid(f"不能小于 {format_number(Decimal(str(spec.min)))}")
+        raise _Invalid(message("below_min", min=format_number(Decimal(str(spec.min)))))
     if spec.max is not None and number > Decimal(str(spec.max)):
-        raise _Invalid(f"不能大于 {format_number(Decimal(str(spec.max)))}")
+        raise _Invalid(message("above_max", max=format_number(Decimal(str(spec.max)))))
     return number
 
 
@@ -211,7 +254,7 @@ def _flag(value: Any) -> bool:
         return True
     if text in _FALSE:
         return False
-    raise _Invalid(f"「{_short(str(value))}」应为 是 或 否（true / false）")
+    raise _Invalid(message("not_flag", value=_short(str(value))))
 
 
 def _time(value: Any) -> str:
@@ -219,7 +262,7 @@ def _time(value: Any) -> str:
         raise _Invalid("时刻请加引号，写成 \"9:00\"（不加引号时 YAML 会把 9:00 读成数字）")
     match = _TIME.fullmatch(str(value).strip())
     if not match:
-        raise _Invalid(f"「{_short(str(value))}」不是有效时刻，应写成 9:00 或 14:30")
+        raise _Invalid(message("not_time", value=_short(str(value))))
     return f"{int(match.group(1))}:{match.group(2)}"
 
 
@@ -247,7 +290,7 @@ def _check_range(field: FormField, value: Any) -> tuple[DateRange | None, list[F
     days = None
     if start and end:
         if end < start:
-            errors.append(FieldError((field.id, "end"), f"止日 {cn_date(end)} 早于起日 {cn_date(start)}"))
+            errors.append(FieldError((field.id, "end"), message("end_before_start", end=cn_date(end), start=cn_date(start))))
         elif field.count_days:
             days = _days(errors, field, data.get("days"), Decimal((end - start).days + 1))
     return DateRange(start, end, days), errors
@@ -261,16 +304,16 @@ def _days(errors: list[FieldError], field: FormField, given: Any, calendar: Deci
     if days is None:
         return None
     if days * 2 != int(days * 2):
-        errors.append(FieldError((field.id, "days"), "天数应为 0.5 的倍数"))
+        errors.append(FieldError((field.id, "days"), message("half_days")))
     elif days > calendar:
-        errors.append(FieldError((field.id, "days"), f"天数 {format_number(days)} 超过起止日期的日历天数 {calendar}"))
+        errors.append(FieldError((field.id, "days"), message("days_over", days=format_number(days), calendar=calendar)))
     return days
 
 
 def _sub(errors: list[FieldError], path: tuple, value: Any, parse, required: bool = False) -> Any:
     if is_empty(value):
         if required:
-            errors.append(FieldError(path, "必填，不能为空（起止日期须同时填写起日和止日）"))
+            errors.append(FieldError(path, message("range_required")))
         return None
     try:
         return parse(value)
@@ -305,7 +348,7 @@ def _check_table(field: FormField, value: Any) -> tuple[list[dict[str, Any]], li
     if not isinstance(value, list):
         return [], [FieldError((field.id,), "应为各行的列表（每行以「- 」开头）")]
     if len(value) > limit:
-        return [], [FieldError((field.id,), f"最多 {limit} 行（现有 {len(value)} 行）")]
+        return [], [FieldError((field.id,), message("too_many_rows", limit=limit, count=len(value)))]
     rows: list[dict[str, Any]] = []
     errors: list[FieldError] = []
     columns = {c.id: c for c in field.columns or []}
@@ -323,10 +366,10 @@ def _check_table(field: FormField, value: Any) -> tuple[list[dict[str, Any]], li
             row[column.id] = _sub(errors, (field.id, i, column.id), raw_row.get(column.id),
                                   lambda v, c=column: parse_scalar(c, v))
             if row[column.id] is None and column.required and is_empty(raw_row.get(column.id)):
-                errors.append(FieldError((field.id, i, column.id), "必填，不能为空"))
+                errors.append(FieldError((field.id, i, column.id), message("required")))
         rows.append(row)
     if not rows and field.required:
-        errors.append(FieldError((field.id,), "至少填写一行"))
+        errors.append(FieldError((field.id,), message("no_rows")))
     return rows, errors
 
 
@@ -340,7 +383,7 @@ def _cross_field(form: Form, values: dict[str, Any]) -> list[FieldError]:
     for field in form.fields:
         if field.required_if and values.get(field.required_if) and is_empty_value(values.get(field.id)):
             trigger = form.field(field.required_if)
-            errors.append(FieldError((field.id,), f"勾选「{trigger.text or trigger.label}」时必填"))
+            errors.append(FieldError((field.id,), message("required_if", trigger=trigger.text or trigger.label)))
         if field.not_before:
             errors += _not_before(form, field, values)
     return errors
@@ -365,7 +408,7 @@ def _not_before(form: Form, field: FormField, values: dict[str, Any]) -> list[Fi
         path, date = (field.id,), value
     if isinstance(limit, dt.date) and isinstance(date, dt.date) and date < limit:
         target_label = form.field(target_id).label + (SUB_LABELS.get(part, "") if part else "")
-        return [FieldError(path, f"{cn_date(date)} 早于「{target_label}」{cn_date(limit)}")]
+        return [FieldError(path, message("not_before", date=cn_date(date), target=target_label, limit=cn_date(limit)))]
     return []
 
 
@@ -374,7 +417,7 @@ def cn_date(date: dt.date) -> str:
 
 
 def _short(text: str) -> str:
-    return shorten(text)
+    return shorten(text, SHORT_CHARS)
 
 
 def example_record(form: Form) -> dict[str, Any]:
@@ -424,6 +467,19 @@ def _valid_header(field: FormField, rest: list[str]) -> bool:
     if field.type == "signature":
         return len(rest) == 1 and rest[0] in (("opinion", "signer", "date") if field.opinion else ("signer", "date"))
     return not rest
+
+
+def column_kind(form: Form, header: str) -> str:
+    """The type of the value under a (valid) CSV or Excel header: text, number, date, time, checkbox, …"""
+    parts = header.split(".")
+    field = form.field(parts[0])
+    if field.type == "table":
+        return next(c.type for c in field.columns or [] if c.id == parts[-1])
+    if field.type == "daterange":
+        return {"start": "date", "end": "date", "days": "number"}.get(parts[-1], "text") if len(parts) > 1 else "text"
+    if field.type == "signature":
+        return "date" if parts[-1] == "date" else "text"
+    return field.type
 
 
 def csv_headers(form: Form, table_rows: int = 3) -> list[str]:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from pathlib import Path
 from typing import Any
 
 import yaml
 
-from .data import csv_headers, example_record
+from .data import column_kind, csv_headers, example_record
 from .model import Form, FormField
 
 
@@ -62,12 +63,16 @@ def _dump(data: dict[str, Any]) -> str:
     return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, default_flow_style=False, width=1000)
 
 
-def example_csv(form: Form) -> str:
-    """A CSV with the form's header and the example as its one row (tables get as many numbered columns as rows)."""
+def example_row(form: Form) -> tuple[list[str], dict[str, str]]:
+    """The CSV/Excel header of the form and the example as one row of text (tables: as many numbered columns as rows)."""
     record = example_record(form)
     rows = max([len(record.get(f.id) or []) for f in form.fields if f.type == "table"] + [1])
-    headers = csv_headers(form, rows)
-    flat = _flatten(record)
+    return csv_headers(form, rows), _flatten(record)
+
+
+def example_csv(form: Form) -> str:
+    """A CSV with the form's header and the example as its one row."""
+    headers, flat = example_row(form)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(headers)
@@ -92,3 +97,62 @@ def _flatten(value: Any, prefix: str = "") -> dict[str, str]:
     if isinstance(value, dt.date):
         return {key: value.isoformat()}
     return {key: "" if value is None else str(value)}
+
+
+TEMPLATE_ROWS = 1000  # rows of the template workbook that get the columns' formats and dropdowns
+
+
+def example_workbook(form: Form, path: Path) -> None:
+    """A workbook to fill: the CSV's header row, the example as row 2, text columns formatted as text
+    (so Excel keeps 0017 and long numbers as typed), dropdowns for choices and check boxes."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    headers, example = example_row(form)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = form.display_title[:31]
+    sheet.append(headers)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    last = TEMPLATE_ROWS + 1
+    for index, header in enumerate(headers, start=1):
+        letter = get_column_letter(index)
+        kind = column_kind(form, header)
+        options = _options(form, header)
+        if options:
+            rule = DataValidation(type="list", formula1='"' + ",".join(options) + '"', allow_blank=True,
+                                  showErrorMessage=True, errorTitle="不在可选项中",
+                                  error="请从下拉列表中选择：" + "、".join(options))
+            rule.add(f"{letter}2:{letter}{last}")
+            sheet.add_data_validation(rule)
+        value = example.get(header, "")
+        cell = sheet.cell(row=2, column=index)
+        if kind == "date" and value:
+            cell.value = dt.date.fromisoformat(value)
+            cell.number_format = "yyyy-mm-dd"
+        elif kind == "number" and value:
+            cell.value = int(value) if value.lstrip("-").isdigit() else float(value)
+        else:
+            cell.value = value or None
+            cell.number_format = "@"
+        if kind not in ("date", "number"):
+            for row in range(3, last + 1):  # empty cells formatted as text: what is typed stays text
+                sheet.cell(row=row, column=index).number_format = "@"
+        sheet.column_dimensions[letter].width = max(10, min(40, 2 * len(str(value)) + 2, len(header) + 4))
+    workbook.save(path)
+
+
+def _options(form: Form, header: str) -> list[str]:
+    parts = header.split(".")
+    field = form.field(parts[0])
+    if field.type == "checkbox":
+        return ["是", "否"]
+    if field.type == "table":
+        column = next(c for c in field.columns or [] if c.id == parts[-1])
+        return list(column.options or [])
+    return list(field.options or [])
+

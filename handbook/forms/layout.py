@@ -15,7 +15,7 @@ GRID = 24
 LABEL_SPAN = 4
 HALF_VALUE_SPAN = GRID // 2 - LABEL_SPAN
 FULL_VALUE_SPAN = GRID - LABEL_SPAN
-ROW_HEIGHT = 454  # twips: 8 mm, room for a handwritten entry
+ROW_HEIGHT = 425  # twips: 7.5 mm, room for a handwritten entry (the meeting notice and its 回执 fit one page)
 TABLE_ROW_HEIGHT = 425  # 7.5 mm
 SIGNER_PLACEHOLDER = "　　　　"  # a signature is handwritten: the blank form shows a space to sign in
 DATE_PLACEHOLDER = "　　年　月　日"
@@ -33,8 +33,10 @@ class Control:
     alias: str  # the name Word shows on the control
     kind: str  # text | richtext | dropdown | date | checkbox
     expr: str  # Jinja expression of the value: unit, period.start, row.title
-    placeholder: str
+    placeholder: str  # shown (grey) in the blank to fill in Word; never on paper
     options: tuple[str, ...] = ()
+    guide: str = ""  # printed in the blank to fill by hand: 　　年　月　日, a space to sign in
+    empty: str = ""  # printed in a filled form when the value is left empty: the definition's empty_text, else the guide
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,12 @@ class Layout:
 
     def placeholders(self) -> dict[str, str]:
         return {c.tag: c.placeholder for c in self.controls()}
+
+    def guides(self) -> dict[str, str]:
+        return {c.tag: c.guide for c in self.controls()}
+
+    def empties(self) -> dict[str, str]:
+        return {c.tag: c.empty for c in self.controls()}
 
 
 def build(form: Form) -> Layout:
@@ -151,20 +159,22 @@ def _value_paragraphs(field: FormField) -> list[Paragraph]:
         end: list[Text | Control] = [_date(f"{fid}.end", f"{field.label}（止）", f"{fid}.end")]
         if field.count_days:
             end += [Text("，共"), Control(f"{fid}.days", f"{field.label}（天数）", "text", f"{fid}.days",
-                                         BLANK_NUMBER), Text("天")]
+                                         BLANK_NUMBER, guide=BLANK_NUMBER, empty=BLANK_NUMBER), Text("天")]
         if field.shown_width == "half":  # too narrow for both dates on one line
             return [Paragraph(start), Paragraph(end)]
         return [Paragraph(start + end)]
     if field.type == "signature":
-        signer = Control(f"{fid}.signer", f"{field.label}（签字）", "text", f"{fid}.signer", SIGNER_PLACEHOLDER)
+        signer = Control(f"{fid}.signer", f"{field.label}（签字）", "text", f"{fid}.signer", SIGNER_PLACEHOLDER,
+                         guide=SIGNER_PLACEHOLDER, empty=SIGNER_PLACEHOLDER)
         date = _date(f"{fid}.date", f"{field.label}（日期）", f"{fid}.date")
         sign_line = Paragraph([Text("签字："), signer, Text("　　"), date], "right")
         if field.opinion:
-            opinion = Control(f"{fid}.opinion", field.label, "richtext", f"{fid}.opinion", field.placeholder or "请输入意见")
+            opinion = Control(f"{fid}.opinion", field.label, "richtext", f"{fid}.opinion", field.placeholder or "请输入意见",
+                              empty=field.empty_text or "")
             return [Paragraph([opinion]), sign_line]
         return [sign_line]
     if field.type == "checkbox":
-        box = Control(fid, field.label, "checkbox", fid, UNCHECKED)
+        box = Control(fid, field.label, "checkbox", fid, UNCHECKED, guide=UNCHECKED, empty=UNCHECKED)
         return [Paragraph([box, Text(" " + (field.text or "是"))])]
     parts = [scalar_control(field, fid, fid, field.label)]
     if field.unit:
@@ -174,23 +184,28 @@ def _value_paragraphs(field: FormField) -> list[Paragraph]:
 
 def scalar_control(spec: FormField | FormColumn, tag: str, expr: str, alias: str, in_table: bool = False) -> Control:
     """The control for a one-value field or a table column."""
+    empty = spec.empty_text or ""
     if spec.type == "date":
-        return _date(tag, alias, expr, spec.placeholder)
+        return _date(tag, alias, expr, spec.placeholder, empty)
     if spec.type == "choice":
         placeholder = spec.placeholder or ("请选择" if in_table else f"请选择{spec.label}")
-        return Control(tag, alias, "dropdown", expr, placeholder, tuple(spec.options or ()))
+        return Control(tag, alias, "dropdown", expr, placeholder, tuple(spec.options or ()), empty=empty)
+    guide = ""
     if spec.placeholder:
         placeholder = spec.placeholder
     elif spec.type == "number" and getattr(spec, "unit", None):
-        placeholder = BLANK_NUMBER
+        placeholder = guide = BLANK_NUMBER
     else:
         placeholder = "请输入" if in_table else f"请输入{spec.label}"
     # LibreOffice drops line breaks inside plain-text controls; several lines go in a rich-text one
-    return Control(tag, alias, "richtext" if spec.type == "multiline" else "text", expr, placeholder)
+    return Control(tag, alias, "richtext" if spec.type == "multiline" else "text", expr, placeholder,
+                   guide=guide, empty=empty or guide)
 
 
-def _date(tag: str, alias: str, expr: str, placeholder: str | None = None) -> Control:
-    return Control(tag, alias, "date", expr, placeholder or DATE_PLACEHOLDER)
+def _date(tag: str, alias: str, expr: str, placeholder: str | None = None, empty: str = "") -> Control:
+    # a date to write by hand keeps its 年 月 日 on paper
+    return Control(tag, alias, "date", expr, placeholder or DATE_PLACEHOLDER, guide=DATE_PLACEHOLDER,
+                   empty=empty or DATE_PLACEHOLDER)
 
 
 def _table_rows(field: FormField) -> list[Row]:

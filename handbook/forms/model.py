@@ -77,7 +77,8 @@ class Limits(Strict):
     """Checks shared by fields and table columns."""
 
     required: bool = Field(False, description="是否必填")
-    placeholder: str | None = Field(None, description="空白时控件中显示的提示文字（默认「请输入…」「请选择…」）")
+    placeholder: str | None = Field(None, description="空白表在 Word/WPS 中显示的灰色提示文字（默认「请输入…」「请选择…」）；不会印在纸上")
+    empty_text: str | None = Field(None, max_length=10, description="填写后的表中本栏留空时印出的文字，如「—」；默认留空不印")
     options: list[Annotated[str, Field(min_length=1)]] | None = Field(None, description="可选项（choice 类型必填），如 绝密、机密、秘密")
     min: float | None = Field(None, description="最小值（number 类型）")
     max: float | None = Field(None, description="最大值（number 类型）")

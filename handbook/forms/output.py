@@ -19,7 +19,7 @@ from .data import check_record
 from .definitions import LoadedForm, load_forms_or_raise
 from .model import Form
 from .records import problem_for, read_records
-from .render import Renderer, display
+from .render import BLANK, HANDWRITTEN, Renderer, display
 from .templates import template_path
 
 _PATTERN_SLOT = re.compile(r"\{([a-z][a-z0-9_]*)(?::0(\d)d)?\}")
@@ -57,15 +57,28 @@ def renderer_for(root: Path, form: Form) -> Renderer:
     return renderer
 
 
+def blank_file_name(form_id: str, blank: str = BLANK) -> str:
+    """The download's name: <form-id>.docx to fill in Word/WPS, <form-id>-print.docx to write by hand."""
+    return f"{form_id}.docx" if blank == BLANK else f"{form_id}-print.docx"
+
+
 def write_blank_forms(out_dir: Path, root: Path = ROOT, forms: list[LoadedForm] | None = None) -> list[Path]:
-    """The blank DOCX of `forms` (default: every form in root/forms) as out_dir/<form-id>.docx."""
+    """Both blanks of `forms` (default: every form in root/forms): out_dir/<form-id>.docx with content
+    controls and out_dir/<form-id>-print.docx with empty cells (the one the printed compendium embeds)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for loaded in load_forms_or_raise(root) if forms is None else forms:
-        path = out_dir / f"{loaded.form.id}.docx"
-        write_atomic(path, renderer_for(root, loaded.form).render(None))
-        written.append(path)
+        renderer = renderer_for(root, loaded.form)
+        for blank in (BLANK, HANDWRITTEN):
+            path = out_dir / blank_file_name(loaded.form.id, blank)
+            write_atomic(path, renderer.render(None, blank))
+            written.append(path)
     return written
+
+
+def handwritten_blank(form: Form, root: Path = ROOT) -> bytes:
+    """The blank to print and write by hand: the form's cells empty, no content controls, no placeholder."""
+    return renderer_for(root, form).render(None, HANDWRITTEN)
 
 
 def check_pattern(form: Form, pattern: str) -> str | None:
@@ -111,7 +124,7 @@ class BatchResult:
 
 
 def fill_batch(root: Path, form: Form, data: Path, out_dir: Path, pattern: str | None = None,
-               progress: Callable[[int, int], None] | None = None) -> BatchResult:
+               progress: Callable[[int, int], None] | None = None, sheet: str | None = None) -> BatchResult:
     """One DOCX per record in data; bad records are reported and skipped, the others written.
 
     One process: on this machine a second one made batches slower, not faster (the
@@ -120,7 +133,7 @@ def fill_batch(root: Path, form: Form, data: Path, out_dir: Path, pattern: str |
     started = time.perf_counter()
     pattern = pattern or form.file_name
     result = BatchResult()
-    records = read_records(data, form)
+    records = read_records(data, form, sheet)
     result.problems += records.problems
     result.bad_records += records.rejected
     result.total = len(records.entries) + records.rejected
@@ -155,13 +168,14 @@ def _unique(name: str, used: set[str]) -> str:
     return candidate
 
 
-def fill_one(root: Path, form: Form, data: Path | None, out: Path) -> list[Problem]:
-    """One DOCX from a file holding exactly one record (or the blank form when data is None)."""
+def fill_one(root: Path, form: Form, data: Path | None, out: Path, blank: str = BLANK,
+             sheet: str | None = None) -> list[Problem]:
+    """One DOCX from a file holding exactly one record (or the blank form `blank` when data is None)."""
     renderer = renderer_for(root, form)
     if data is None:
         values = None
     else:
-        records = read_records(data, form)
+        records = read_records(data, form, sheet)
         if records.problems:
             return records.problems
         if len(records.entries) != 1:
@@ -172,6 +186,6 @@ def fill_one(root: Path, form: Form, data: Path | None, out: Path) -> list[Probl
         if errors:
             return [problem_for(data, entry, e, form, False) for e in errors]
     out.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(out, renderer.render(values))
+    write_atomic(out, renderer.render(values, blank))
     return []
 

@@ -18,30 +18,45 @@ def form_page_name(form_id: str) -> str:
     return urls.form_page(form_id)
 
 
-def download_path(form_id: str) -> str:
-    return urls.form_download(form_id)
+def download_path(form_id: str, blank: str = "blank") -> str:
+    """The blank to fill in Word/WPS (blank) or to print and write by hand (handwritten)."""
+    return urls.form_download(form_id) if blank == "blank" else urls.form_print_download(form_id)
+
+
+def spec_script_path(form_id: str) -> str:
+    """The form's definition and blank for the page's fill-in form (a script, so it loads from file:// too)."""
+    return urls.form_script(form_id)
+
+
+FILL_SCRIPT = urls.FORM_FILL_SCRIPT
 
 
 def form_page_markdown(form: Form, index: Index | None = None) -> str:
-    """The page's Markdown. With an index, references become links to the rules; without, plain words."""
+    """The page staff use: what the form is for, who signs it, the rules it serves, fill in / download / print.
+
+    With an index, references become links to the rules; without, plain words. Field ids and
+    commands are for editors: they are in the editor guide (forms_guide_markdown)."""
     out = [f"# {_md_escape(form.title)}\n"]
     if form.note:
         out.append(f'<p class="form-note"><strong>编者注：</strong>{escape(form.note)}</p>\n')
     out.append(f'<p class="form-purpose">{escape(form.purpose)}</p>\n')
-    out.append("## 制度依据\n")
-    out.append(_references(form, index))
-    out.append("## 下载与填写\n")
-    out.append(f'<p class="form-download"><a href="{download_path(form.id)}" download>下载空白表（DOCX）</a>：'
-               "用 Word 或 WPS 打开，点击灰色提示处填写，选项和日期可从下拉列表、日历中选取。</p>\n")
-    out.append('<p class="form-batch">由数据批量生成已填好的表：'
-               f"<code>python3 build.py fill {form.id} --example</code> 输出示例数据，"
-               f"<code>python3 build.py fill {form.id} --data 数据.yaml -o 表.docx</code> 生成一份，"
-               f"<code>python3 build.py fill {form.id} --data 数据.csv --out-dir 输出目录</code> 每行生成一份"
-               "（CSV 表头用下表中的“标识”）。</p>\n")
+    out.append(_facts(form, index))
+    out.append("## 在网页上填写\n")
+    out.append('<div class="form-fill" data-form="{}"><p class="form-fill-intro">在下面逐项填写，'
+               "带“*”的为必填项。填好后点「下载 Word」得到填好的 Word 文档，或点「打印」按正式表样打印。"
+               "所填内容只留在本机浏览器中，不会发送到任何地方。</p>"
+               '<noscript><p>在网页上填写需要浏览器允许运行脚本；也可下载下面的空白表填写。</p></noscript></div>\n'
+               .format(escape(form.id)))
+    out.append(f'<script src="{spec_script_path(form.id)}"></script>\n')
+    out.append(f'<script src="{FILL_SCRIPT}"></script>\n')
+    out.append("## 空白表\n")
+    out.append(f'<ul class="form-download"><li><a href="{download_path(form.id)}" download>空白表（在 Word/WPS 中填写）</a>：'
+               "用 Word 或 WPS 打开，点击灰色提示处填写，选项和日期可从下拉列表、日历中选取；"
+               "多行表格可在行末点“+”添加一行。</li>"
+               f'<li><a href="{download_path(form.id, "handwritten")}" download>空白表（打印后手写）</a>：'
+               "各栏留空，直接打印后用笔填写。</li></ul>\n")
     out.append("## 表样\n")
     out.append(str(preview_html(lay.build(form))) + "\n")
-    out.append("## 栏目说明\n")
-    out.append(str(field_table(form)) + "\n")
     if form.corrections:
         out.append("## 勘误说明\n")
         items = "".join(f"<li>“{escape(c.original)}”更正为“{escape(c.corrected)}”：{escape(c.reason)}</li>"
@@ -50,17 +65,45 @@ def form_page_markdown(form: Form, index: Index | None = None) -> str:
     return "\n".join(out)
 
 
+def _facts(form: Form, index: Index | None) -> str:
+    """依据 (the rules that require the form, linked), 签字 (who signs), and the compendium's copy."""
+    rules = Markup("、").join(_link(text, index) for text in form.required_by)
+    items = [Markup('<li><strong>依据：</strong>{}</li>').format(rules)]
+    signers = [f.label for f in form.fields if f.type == "signature"]
+    if signers:
+        items.append(Markup('<li><strong>签字：</strong>{}（打印后由本人手签）</li>').format("、".join(signers)))
+    if form.document:
+        items.append(Markup("<li><strong>汇编中的本表：</strong>{}</li>").format(_link(form.document, index)))
+    return str(Markup('<ul class="form-rules">') + Markup("").join(items) + Markup("</ul>")) + "\n"
+
+
+def forms_guide_markdown(forms: list[Form]) -> str:
+    """The editor guide's section on forms: the fill commands, and each form's fields with their ids."""
+    out = ["## 表格的批量填写 { #forms }\n",
+           "由数据文件生成已填好的表（YAML、CSV 或 Excel，表头用下表中的“标识”；多行表格的列写作 标识.行号.列标识）：\n",
+           "| 命令 | 作用 |", "|---|---|"]
+    for command, purpose in (
+            ("python3 build.py fill 表格 --example", "输出完整的示例数据（YAML，每栏有说明）"),
+            ("python3 build.py fill 表格 --example-csv", "输出 CSV 表头和一行示例"),
+            ("python3 build.py fill 表格 --example-xlsx -o 名单.xlsx", "生成 Excel 模板：表头、一行示例，选项栏带下拉列表，文字栏设为文本格式"),
+            ("python3 build.py fill 表格 --data 数据.yaml -o 表.docx", "由一条记录生成一份"),
+            ("python3 build.py fill 表格 --data 名单.xlsx --out-dir 输出目录", "每行生成一份（Excel 读第一个工作表，--sheet 可指定；CSV 同样）"),
+            ("python3 build.py fill 表格 --blank -o 空白.docx", "空白表，带 Word 内容控件"),
+            ("python3 build.py fill 表格 --blank-print -o 空白.docx", "空白表，打印后手写（无控件、无提示文字）")):
+        out.append(f"| `{command}` | {purpose} |")
+    out.append("")
+    out.append("Excel 中编号、电话等文字栏请设为“文本”格式（模板已设好）：数字格式的单元格按其显示的文字读取，"
+               "Excel 已无法还原原样文字时（超过 15 位的数字、被当成日期的文字）会报出工作表、行和列。\n")
+    for form in forms:
+        out.append(f"### {_md_escape(form.title)}（{form.id}） {{ #form-{form.id} }}\n")
+        out.append(str(field_table(form)) + "\n")
+    return "\n".join(out)
+
+
 def _md_escape(text: str) -> str:
     from ..render.pages import md_escape
 
     return md_escape(text)
-
-
-def _references(form: Form, index: Index | None) -> str:
-    items = [Markup("<li>要求使用本表的制度：{}</li>").format(_link(text, index)) for text in form.required_by]
-    if form.document:
-        items.append(Markup("<li>汇编中的本表：{}</li>").format(_link(form.document, index)))
-    return str(Markup('<ul class="form-rules">') + Markup("").join(items) + Markup("</ul>")) + "\n"
 
 
 def _link(text: str, index: Index | None) -> Markup:

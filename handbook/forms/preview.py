@@ -33,7 +33,7 @@ def _table(table: lay.Table) -> Markup:
         copies = 1
         if row.loop is not None:
             copies = row.loop.min_rows if row.loop.min_rows is not None else lay.BLANK_TABLE_ROWS
-        rows += [_row(row)] * copies
+        rows += [_row(row)] * copies  # the page's fill-in form fills these (data-loop, data-tag) to print
     return Markup(f'<table class="fp-table"><colgroup>{cols}</colgroup><tbody>') + Markup("").join(rows) + Markup("</tbody></table>")
 
 
@@ -44,7 +44,8 @@ def _row(row: lay.Row) -> Markup:
         inner = Markup("").join(Markup(f'<span class="fp-line fp-{p.align}">') + _inline(p) + Markup("</span>")
                                 for p in cell.paragraphs)
         cells.append(Markup(f'<{tag} colspan="{cell.span}" class="fp-{cell.role}">') + inner + Markup(f"</{tag}>"))
-    return Markup("<tr>") + Markup("").join(cells) + Markup("</tr>")
+    start = Markup('<tr data-loop="{}">').format(row.loop.id) if row.loop is not None else Markup("<tr>")
+    return start + Markup("").join(cells) + Markup("</tr>")
 
 
 def _inline(paragraph: lay.Paragraph) -> Markup:
@@ -55,8 +56,8 @@ def _inline(paragraph: lay.Paragraph) -> Markup:
             continue
         hint = _KIND_HINT[part.kind] + (f"：{'／'.join(part.options)}" if part.options else "")
         text = part.placeholder + (" ▾" if part.kind == "dropdown" else "")
-        out.append(Markup('<span class="fp-control fp-{}" title="{}：{}">{}</span>').format(
-            part.kind, part.alias, hint, text))
+        out.append(Markup('<span class="fp-control fp-{}" data-tag="{}" title="{}：{}">{}</span>').format(
+            part.kind, part.tag, part.alias, hint, text))
     return Markup("").join(out)
 
 

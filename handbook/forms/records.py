@@ -22,8 +22,9 @@ class Entry:
 
     number: int  # 1-based position among the records
     data: Any
-    label: str  # 第 5 行 / 第 3 条记录
+    label: str  # 第 5 行 / 第 3 条记录 / 工作表「名单」第 5 行
     locate: Callable[[tuple], tuple[int, int]] = field(repr=False)  # value path → (line, column)
+    column_name: Callable[[int], str] | None = field(default=None, repr=False)  # a sheet's column letters: 3 → C
 
 
 @dataclass
@@ -33,17 +34,49 @@ class Records:
     rejected: int = 0  # rows left out because of such problems
 
 
-def read_records(path: Path, form: Form) -> Records:
-    if path.suffix.lower() == ".csv":
+def read_records(path: Path, form: Form, sheet: str | None = None) -> Records:
+    """The records of a data file; sheet chooses an Excel workbook's sheet (default: the first)."""
+    suffix = path.suffix.lower()
+    if sheet is not None and suffix not in EXCEL_SUFFIXES:
+        return Records([], [Problem(display_path(path), 1, 1, "--sheet 只用于 Excel 文件（.xlsx）")])
+    if suffix == ".csv":
         return _read_csv(path, form)
-    if path.suffix.lower() in (".yaml", ".yml"):
+    if suffix in (".yaml", ".yml"):
         return _read_yaml(path)
-    return Records([], [Problem(display_path(path), 1, 1, "数据文件应为 .yaml、.yml 或 .csv")])
+    if suffix in EXCEL_SUFFIXES:
+        return _read_excel(path, form, sheet)
+    if suffix in (".xls", ".et"):
+        return Records([], [Problem(display_path(path), 1, 1, "不支持旧版 Excel（.xls）或 WPS 表格（.et）文件",
+                                    hint="用 Excel 或 WPS 另存为「Excel 工作簿（*.xlsx）」")])
+    return Records([], [Problem(display_path(path), 1, 1, "数据文件应为 .yaml、.yml、.csv 或 .xlsx")])
+
+
+EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+
+
+def _read_excel(path: Path, form: Form, sheet: str | None) -> Records:
+    from .excel import read_sheet
+
+    shown = display_path(path)
+    try:
+        if path.stat().st_size > MAX_DATA_BYTES:
+            return Records([], [Problem(shown, 1, 1, f"Excel 文件过大（超过 {MAX_DATA_BYTES // 1024 // 1024} MB）")])
+    except OSError as error:
+        return Records([], [Problem(shown, 1, 1, f"无法读取文件：{error.strerror}")])
+    from openpyxl.utils import get_column_letter
+
+    read = read_sheet(path, form, sheet)
+    entries = [Entry(n, data, f"工作表「{read.name}」第 {row} 行", lambda p, row=row: (row, _column(read.column_of, p)),
+                     column_name=get_column_letter) for n, (row, data) in enumerate(read.rows, start=1)]
+    return Records(entries, read.problems, read.rejected)
 
 
 def problem_for(path: Path, entry: Entry, error: FieldError, form: Form, several: bool) -> Problem:
     line, column = entry.locate(error.path)
-    where = f"{entry.label} " if several else ""
+    if entry.column_name is not None:  # a sheet: always say where, as Excel names cells
+        where = f"{entry.label} 第 {entry.column_name(column)} 列 "
+    else:
+        where = f"{entry.label} " if several else ""
     return Problem(display_path(path), line, column, where + error.describe(form))
 
 

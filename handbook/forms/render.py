@@ -60,14 +60,30 @@ def display(value: Any) -> str | None:
     return str(value)
 
 
+BLANK, HANDWRITTEN = "blank", "handwritten"  # the two blanks: fill in Word/WPS, or print and write by hand
+
+
+def empty_texts(form: Form, values: dict[str, Any] | None, blank: str = BLANK) -> dict[str, str]:
+    """What each control (by tag) shows when its value is empty.
+
+    The blank to fill in Word shows the placeholders (grey, never printed on a filled
+    form); the blank to write by hand and a filled form show only what belongs on
+    paper: nothing, a dash where the definition says so, or the 年 月 日 of a date.
+    """
+    layout = build(form)
+    if values is not None:
+        return layout.empties()
+    return layout.guides() if blank == HANDWRITTEN else layout.placeholders()
+
+
 def template_context(form: Form, values: dict[str, Any] | None,
                      placeholders: dict[str, str] | None = None) -> dict[str, Any]:
-    """Template variables: every field's printed value, or its control's placeholder when empty.
+    """Template variables: every field's printed value, or its empty text (empty_texts()) when empty.
 
     values None gives the blank form. A table without rows shows its reserved rows
     (min_rows), so there is room to write by hand.
     """
-    placeholders = placeholders or build(form).placeholders()
+    placeholders = placeholders if placeholders is not None else empty_texts(form, values)
     values = values or {}
 
     def shown(tag: str, value: Any) -> str:
@@ -107,6 +123,7 @@ class Renderer:
         self.form = form
         self.layout = build(form)
         self.placeholders = self.layout.placeholders()
+        self.empties = {BLANK: self.placeholders, HANDWRITTEN: self.layout.guides(), None: self.layout.empties()}
         data = template.read_bytes() if isinstance(template, Path) else template
         parts = read_parts(data)
         # the other parts never change: compress them once
@@ -117,18 +134,24 @@ class Renderer:
         # render_xml_part() puts each paragraph on its own line before rendering; do the same
         self.template = jinja_env().from_string(re.sub(r"<w:p([ >])", r"\n<w:p\1", patched))
 
-    def render(self, values: dict[str, Any] | None) -> bytes:
-        """The DOCX for one record (values from data.check_record), or the blank form for None."""
-        body = self.template.render(template_context(self.form, values, self.placeholders))
+    def render(self, values: dict[str, Any] | None, blank: str = BLANK) -> bytes:
+        """The DOCX for one record (values from data.check_record), or for None the blank form:
+        BLANK with content controls to fill in Word/WPS, HANDWRITTEN with empty cells and no controls."""
+        kind = blank if values is None else None
+        body = self.template.render(template_context(self.form, values, self.empties[kind]))
         # undo the line breaks added before compiling (values cannot contain "<": they are escaped)
         body = resolve_listing(body.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>"))
-        document = deflate(DOCUMENT_PART, finish(self._head + body + self._tail, self.placeholders), DOCUMENT_LEVEL)
-        return zip_entries([document if entry is None else entry for entry in self.entries])
+        document = finish(self._head + body + self._tail, self.placeholders if kind == BLANK else {},
+                          controls_kept=kind != HANDWRITTEN)
+        return zip_entries([deflate(DOCUMENT_PART, document, DOCUMENT_LEVEL) if entry is None else entry
+                            for entry in self.entries])
 
 
-def finish(document: str, placeholders: dict[str, str]) -> bytes:
-    """The rendered document XML with each control's state set from its text."""
-    return controls.sync(document, placeholders).encode("utf-8")
+def finish(document: str, placeholders: dict[str, str], controls_kept: bool = True) -> bytes:
+    """The rendered document XML with each control's state set from its text (placeholders: only
+    for the blank form, where they show), or with the controls taken out, their text left in place."""
+    synced = controls.sync(document, placeholders)
+    return (synced if controls_kept else controls.unwrap(synced)).encode("utf-8")
 
 
 def resolve_listing(xml: str) -> str:
@@ -174,7 +197,7 @@ def render_docxtpl(form: Form, template: Path, values: dict[str, Any] | None) ->
     buffer = io.BytesIO()
     tpl.save(buffer)
     parts = read_parts(buffer.getvalue())
-    document = finish(dict(parts)[DOCUMENT_PART].decode("utf-8"), build(form).placeholders())
+    document = finish(dict(parts)[DOCUMENT_PART].decode("utf-8"), build(form).placeholders() if values is None else {})
     return write_zip([(name, document if name == DOCUMENT_PART else blob) for name, blob in parts])
 
 

@@ -70,7 +70,7 @@ def document(layout: lay.Layout) -> etree._Element:
                  el("w:pgMar", {"top": MARGIN_TOP, "right": MARGIN_OUTER, "bottom": MARGIN_BOTTOM,
                                 "left": MARGIN_INNER, "header": 851, "footer": 992, "gutter": 0}),
                  el("w:cols", {"space": 425}))
-    return el("w:document", {"mc:Ignorable": "w14"}, el("w:body", None, *blocks, section))
+    return el("w:document", {"mc:Ignorable": "w14 w15"}, el("w:body", None, *blocks, section))
 
 
 class _Writer:
@@ -95,8 +95,8 @@ class _Writer:
 
     def paragraph(self, p: lay.Paragraph, keep_next: bool = False) -> etree._Element:
         border = el("w:pBdr", None, el("w:top", {"val": "dashed", "sz": 6, "space": 4, "color": "auto"}))
-        spacing = {"before": 240 if p.style == "cut" else 0,
-                   "after": {"title": 240, "subtitle": 120, "note": 120}.get(p.style, 0), "line": 240, "lineRule": "auto"}
+        spacing = {"before": 120 if p.style == "cut" else 0,
+                   "after": {"title": 200, "subtitle": 60, "note": 60}.get(p.style, 0), "line": 240, "lineRule": "auto"}
         properties = el("w:pPr", None,
                         el("w:keepNext") if keep_next or p.style in ("cut", "subtitle", "note") else None,
                         border if p.style == "cut" else None,
@@ -111,8 +111,7 @@ class _Writer:
 
     def control(self, c: lay.Control, style: str) -> etree._Element:
         props = rpr(SYMBOL_FONT, self.size) if c.kind == "checkbox" else self.run_props(style)
-        sdt_id = self.next_id
-        self.next_id += 1
+        sdt_id = self.take_id()
         head = el("w:sdtPr", None, props, el("w:alias", {"val": literal(c.alias)}), el("w:tag", {"val": c.tag}),
                   el("w:id", {"val": sdt_id}), el("w:lock", {"val": "sdtLocked"}), _control_type(c))
         text = el("w:t", None, text=f"{{{{ {c.expr} }}}}")
@@ -139,9 +138,21 @@ class _Writer:
         """keep_next: keep this row on the page of the next (paragraphs marked keep-with-next)."""
         if row.loop is None:
             return [self.row(row, keep_next)]
-        # docxtpl removes these marker rows and repeats the row between them once per record
-        return [self.marker_row(f"{{%tr for {lay.LOOP_VARIABLE} in {row.loop.id} %}}"), self.row(row, keep_next),
-                self.marker_row("{%tr endfor %}")]
+        # Word's repeating section (w15): its items are the rows, and a user adds one with the "+" at the row's end.
+        # docxtpl removes the marker rows and repeats the item between them once per record.
+        item = el("w:sdt", None, el("w:sdtPr", None, el("w:id", {"val": self.take_id()}), el("w15:repeatingSectionItem")),
+                  el("w:sdtContent", None, self.row(row, keep_next)))
+        section = el("w:sdt", None,
+                     el("w:sdtPr", None, el("w:alias", {"val": row.loop.label}), el("w:tag", {"val": row.loop.id}),
+                        el("w:id", {"val": self.take_id()}), el("w15:repeatingSection")),
+                     el("w:sdtContent", None, self.marker_row(f"{{%tr for {lay.LOOP_VARIABLE} in {row.loop.id} %}}"),
+                        item, self.marker_row("{%tr endfor %}")))
+        return [section]
+
+    def take_id(self) -> int:
+        sdt_id = self.next_id
+        self.next_id += 1
+        return sdt_id
 
     def row(self, row: lay.Row, keep_next: bool = False) -> etree._Element:
         cells = []
@@ -178,9 +189,8 @@ def _control_type(c: lay.Control) -> etree._Element | None:
         return el("w14:checkbox", None, el("w14:checked", {"w14:val": 0}),
                   el("w14:checkedState", {"w14:val": "2612", "w14:font": SYMBOL_FONT}),
                   el("w14:uncheckedState", {"w14:val": "2610", "w14:font": SYMBOL_FONT}))
-    if c.kind == "richtext":
-        return None
-    return el("w:text", {"multiLine": 1})
+    # text too is a rich-text control: LibreOffice shows a plain-text control's placeholder black, as if filled in
+    return None
 
 
 def _styles(size: int) -> list[etree._Element]:

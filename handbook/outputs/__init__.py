@@ -11,13 +11,14 @@ from .assets import SiteAssets
 from .compendium import Compendium
 from .export import HandbookExport
 from .flowcharts import Flowcharts
-from .forms import BlankForms
+from .forms import BlankForms, FormScripts
 from .pages import Pages
 
 OUTPUTS = (
     SiteAssets(),
     Flowcharts(),
     Pages(),  # after Flowcharts: flow pages show the drawings
+    FormScripts(),
     BlankForms(),
     Compendium(),  # after Flowcharts and BlankForms: it prints both
     HandbookExport(),

@@ -68,7 +68,9 @@ class Output:
 
     name: ClassVar[str]
     cached: ClassVar[bool] = False  # kept under build/cache/<name>/<key>/ and reused while the key is the same
-    in_preview: ClassVar[bool] = True  # `serve` runs it too (downloads are left to the full build)
+    # A download (a file readers fetch, not a page): MkDocs does not read it, so it is made while
+    # MkDocs runs and put into the site beside MkDocs' output; the live preview leaves it out.
+    download: ClassVar[bool] = False
 
     def inputs(self, build: Build) -> Inputs:
         return Inputs()
@@ -78,9 +80,10 @@ class Output:
 
 
 def run_outputs(build: Build, outputs) -> Files:
-    """Run the outputs in order; every file they produce, by site-relative name."""
+    """Run the outputs in order; the files they produce, by site-relative name."""
+    produced: Files = {}
     for output in outputs:
-        if build.preview and not output.in_preview:
+        if build.preview and output.download:
             continue
         files = from_cache(output, build) if output.cached else output.produce(build)
         clash = sorted(set(files) & set(build.files))
@@ -88,7 +91,8 @@ def run_outputs(build: Build, outputs) -> Files:
             raise ValueError(f"output {output.name} produces files another output produced: {clash}")
         build.produced[output.name] = sorted(files)
         build.files.update(files)
-    return build.files
+        produced.update(files)
+    return produced
 
 
 def cache_key(output: Output, build: Build) -> str:

@@ -19,7 +19,7 @@ from .base import Build, Files, Inputs, Output
 class Compendium(Output):
     name = "compendium"
     cached = True
-    in_preview = False
+    download = True
 
     def inputs(self, build: Build) -> Inputs:
         return Inputs(files=("assets/fontconfig/fonts.conf",), settings={"pdf": build.pdf},
@@ -30,8 +30,9 @@ class Compendium(Output):
         folder = build.build_dir / "downloads"
         flow_pngs = {s.doc.id: build.materialise(urls.flow_drawing(s.doc.id, ".png")) for s in handbook.structures
                      if urls.flow_drawing(s.doc.id, ".png") in build.files}
-        form_docs = {document_id(f.form): build.materialise(urls.form_download(f.form.id)) for f in handbook.forms
-                     if document_id(f.form) and urls.form_download(f.form.id) in build.files}
+        # the blank to write by hand: empty cells, no placeholder on paper
+        form_docs = {document_id(f.form): build.materialise(urls.form_print_download(f.form.id)) for f in handbook.forms
+                     if document_id(f.form) and urls.form_print_download(f.form.id) in build.files}
 
         def write(toc_pages=None) -> Path:
             return build_compendium(handbook.compendium, handbook.structures, handbook.index, folder,

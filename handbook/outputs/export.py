@@ -21,7 +21,7 @@ FORMAT = "handbook-export/1"
 
 class HandbookExport(Output):
     name = "export"
-    in_preview = False
+    download = True
 
     def produce(self, build: Build) -> Files:
         handbook = build.edition

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from .. import decide_page, urls
 from ..flow import backlinks
-from ..forms.page import form_links, form_page_markdown
+from ..forms.page import form_links, form_page_markdown, forms_guide_markdown
 from ..guide import guide_page
 from ..history import changelog_page
 from ..model import FlowDocument
@@ -23,7 +23,8 @@ def generate_pages(handbook: Handbook, root: Path, extras: PageExtras | None = N
     for loaded in handbook.forms:
         pages[urls.form_page(loaded.form.id)] = form_page_markdown(loaded.form, handbook.index)
     pages[urls.CHANGELOG] = changelog_page(handbook, renderer.env)
-    pages[urls.GUIDE] = guide_page(renderer.env)
+    pages[urls.GUIDE] = guide_page(renderer.env) + (
+        "\n" + forms_guide_markdown([f.form for f in handbook.forms]) if handbook.forms else "")
     checker = decide_page.page_markdown(handbook, renderer.env)
     if checker is not None:
         pages[decide_page.PAGE] = checker

@@ -1,0 +1,140 @@
+"""Batch fill from Excel against the same records from CSV: 1,000 meeting notices each way.
+
+    .venv/bin/python benchmarks/bench_forms_excel.py [--records 1000] [--runs 3] [--no-write]
+
+The two batches alternate (CSV, Excel, CSV, Excel, …) so both see the same load; the
+medians go into the section “Excel 批量填写” of benchmarks/RESULTS.md.
+Goal (issue 14): Excel fills at least as fast per record as CSV, reading included.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import statistics
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+from bench_forms import FORM_ID, notices_csv
+from report import ROOT, argument_parser, cpu_model, now, table, write_section
+
+sys.path.insert(0, str(ROOT))
+
+from handbook.forms.output import fill_batch, find_form  # noqa: E402
+from handbook.forms.records import read_records  # noqa: E402
+
+HEADING = "Excel 批量填写"
+
+
+def csv_to_xlsx(csv_path: Path, xlsx_path: Path) -> None:
+    """The same rows as a workbook, every cell text (as --example-xlsx formats text columns), its text
+    in a shared-strings table as Excel and WPS save it (openpyxl writes each string into its cell)."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("名单")
+    with csv_path.open(encoding="utf-8", newline="") as handle:
+        for row in csv.reader(handle):
+            sheet.append([cell or None for cell in row])
+    book.save(xlsx_path)
+    share_strings(xlsx_path)
+
+
+_INLINE = re.compile(r'<c r="([A-Z]+[0-9]+)"([^>]*?) t="inlineStr"><is><t(?: xml:space="preserve")?>(.*?)</t></is></c>',
+                     re.DOTALL)
+
+
+def share_strings(path: Path) -> None:
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    strings: dict[str, int] = {}
+
+    def shared(match: re.Match) -> str:
+        index = strings.setdefault(match.group(3), len(strings))
+        return f'<c r="{match.group(1)}"{match.group(2)} t="s"><v>{index}</v></c>'
+
+    sheet = "xl/worksheets/sheet1.xml"
+    parts[sheet] = _INLINE.sub(shared, parts[sheet].decode("utf-8")).encode("utf-8")
+    items = "".join(f'<si><t xml:space="preserve">{text}</t></si>' for text in strings)
+    parts["xl/sharedStrings.xml"] = (
+        '<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+        f' count="{len(strings)}" uniqueCount="{len(strings)}">{items}</sst>').encode("utf-8")
+    types = parts["[Content_Types].xml"].decode("utf-8")
+    parts["[Content_Types].xml"] = types.replace("</Types>", (
+        '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+        'spreadsheetml.sharedStrings+xml"/></Types>')).encode("utf-8")
+    rels = parts["xl/_rels/workbook.xml.rels"].decode("utf-8")
+    parts["xl/_rels/workbook.xml.rels"] = rels.replace("</Relationships>", (
+        '<Relationship Id="rIdShared" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        'sharedStrings" Target="sharedStrings.xml"/></Relationships>')).encode("utf-8")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+
+
+def time_fill(path: Path) -> float:
+    """Seconds per record for one batch: read, check, render, write."""
+    form = find_form(ROOT, FORM_ID).form
+    with tempfile.TemporaryDirectory() as out:
+        result = fill_batch(ROOT, form, path, Path(out))
+        assert not result.problems, result.problems[:3]
+        return result.seconds / len(result.written)
+
+
+def time_read(path: Path) -> float:
+    form = find_form(ROOT, FORM_ID).form
+    started = time.perf_counter()
+    records = read_records(path, form)
+    return (time.perf_counter() - started) / len(records.entries)
+
+
+def main(argv: list[str]) -> int:
+    parser = argument_parser("benchmarks/bench_forms_excel.py", "Excel 与 CSV 批量填写的每份用时对比，结果写入 benchmarks/RESULTS.md")
+    parser.add_argument("--records", type=int, default=1000, help="份数（默认 1000）")
+    parser.add_argument("--runs", type=int, default=3, help="每种重复次数（默认 3，取中位数）")
+    parser.add_argument("--no-write", action="store_true", help="只打印结果，不写 benchmarks/RESULTS.md")
+    args = parser.parse_args(argv)
+    load = f"{os.getloadavg()[0]:.2f}" if hasattr(os, "getloadavg") else "未知"
+    with tempfile.TemporaryDirectory() as work:
+        csv_path, xlsx_path = Path(work) / "notices.csv", Path(work) / "notices.xlsx"
+        notices_csv(csv_path, args.records)
+        csv_to_xlsx(csv_path, xlsx_path)
+        fills: dict[str, list[float]] = {"csv": [], "xlsx": []}
+        reads: dict[str, list[float]] = {"csv": [], "xlsx": []}
+        for _ in range(args.runs):
+            for kind, path in (("csv", csv_path), ("xlsx", xlsx_path)):
+                fills[kind].append(time_fill(path))
+                reads[kind].append(time_read(path))
+    fill = {k: statistics.median(v) for k, v in fills.items()}
+    read = {k: statistics.median(v) for k, v in reads.items()}
+    ratio = fill["xlsx"] / fill["csv"]
+
+    def ms(seconds: float) -> str:
+        return f"{seconds * 1000:.2f} ms"
+
+    body = "\n".join([
+        f"测量于 {now()}，{cpu_model()}，{os.cpu_count()} 核；测量开始时系统负载 {load}。",
+        f"命令：`.venv/bin/python benchmarks/bench_forms_excel.py --records {args.records} --runs {args.runs}`", "",
+        table(["数据文件", "份数", "批量填写每份（读取 → 校验 → 生成 → 写盘）", "其中读取每份", "每秒份数"], [
+            ["CSV", str(args.records), ms(fill["csv"]), ms(read["csv"]), f"{1 / fill['csv']:.0f}"],
+            ["Excel（.xlsx，openpyxl 只读模式）", str(args.records), ms(fill["xlsx"]), ms(read["xlsx"]),
+             f"{1 / fill['xlsx']:.0f}"],
+        ]), "",
+        f"- Excel 每份用时是 CSV 的 {ratio:.2f} 倍（{args.runs} 次交替测量取中位数；各次 CSV "
+        f"{'、'.join(ms(v) for v in fills['csv'])}，Excel {'、'.join(ms(v) for v in fills['xlsx'])}）。",
+        f"- 目标：Excel 每份不慢于 CSV——{'达到' if ratio <= 1.0 else '未达到'}"
+        "（两者只差读取，生成和写盘相同；差距在测量波动之内时以读取一栏为准）。",
+    ])
+    print(body)
+    if not args.no_write:
+        write_section(HEADING, body)
+        print("已写入 benchmarks/RESULTS.md")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
