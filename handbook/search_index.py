@@ -34,8 +34,8 @@ from pathlib import Path
 import jieba
 from backrefs import bre
 
+from . import urls
 from .forms.definitions import document_id
-from .forms.page import form_page_name
 
 SEARCH_DIR = "search"
 CORE_FILE = "core.js"
@@ -146,19 +146,27 @@ def clean(text: str) -> str:
 
 
 def searched_pages(handbook) -> list[Page]:
-    """The rules, flows and forms a staff member searches (the changelog and the editor guide are not among them)."""
+    """The rules, flows and forms a staff member searches (the changelog and the editor guide are not among them).
+
+    A compendium entry that is a form has its one page at the form (urls.form_entry_pages): its own
+    address only leads there, so it is not searched twice."""
+    form_ids = {loaded.form.id for loaded in handbook.forms}
+    merged = urls.form_entry_pages([s.doc for s in handbook.structures], form_ids)
     pages = []
-    status = {}
+    status, category = {}, {}
     for structure in handbook.structures:
         doc = structure.doc
+        status[doc.id], category[doc.id] = doc.status, doc.category
+        if doc.id in merged:
+            continue
         pending = doc.kind == "pending"
-        status[doc.id] = doc.status
-        pages.append(Page(f"{doc.id}.html", doc.title, doc.category, PENDING_STATUS if pending else doc.status,
+        pages.append(Page(urls.document(doc.id), doc.title, doc.category, PENDING_STATUS if pending else doc.status,
                           doc.source_page, pending))
     for loaded in handbook.forms:
         form = loaded.form
-        pages.append(Page(form_page_name(form.id).replace(".md", ".html"), form.title, FORM_CATEGORY,
-                          status.get(document_id(form) or "", "现行"), None, False))
+        entry = document_id(form) or ""
+        pages.append(Page(urls.form(form.id), form.title, category.get(entry, FORM_CATEGORY),
+                          status.get(entry, "现行"), None, False))
     return pages
 
 

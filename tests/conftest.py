@@ -9,13 +9,15 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-PROJECT_PARTS = ("templates", "overrides", "assets", "mkdocs.yml", "synonyms.yaml")
+PROJECT_PARTS = ("templates", "overrides", "assets", "mkdocs.yml")
+# Parts that name the real documents' words and ids: only with the real regulations
+REAL_PARTS = ("forms", "synonyms.yaml")
 
 
 def copy_project(target: Path, regulations: Path | None = None) -> Path:
     """A copy of the project's templates and config, with the regulations of `regulations` (default: the real
-    ones, together with the real forms, which refer to them)."""
-    parts = PROJECT_PARTS if regulations else PROJECT_PARTS + ("forms",)
+    ones, together with the real forms and synonyms, which refer to them)."""
+    parts = PROJECT_PARTS if regulations else PROJECT_PARTS + REAL_PARTS
     for part in parts:
         source = ROOT / part
         if source.is_dir():

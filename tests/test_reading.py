@@ -104,8 +104,6 @@ def test_one_page_per_entry_in_menu_and_search(built_site, handbook):
     assert ("涉密文件借阅单", "form-lending-slip.md") in titles
 
 
-@pytest.mark.xfail(strict=True, reason="the search engine of #13 indexes the entry's redirect page "
-                                        "(it does not honour the page's search: exclude); to be fixed there")
 def test_form_entry_redirect_is_not_searched(built_site):
     # the entry's old address (a page that leads to the form page) is not searched
     search = [p.read_text(encoding="utf-8") for p in sorted((built_site / "search").rglob("*")) if p.is_file()]

@@ -258,7 +258,23 @@
     });
   }
 
+  /* --- the 404 page's 「搜索本手册」 opens the header's search box ---------------------------------- */
+
+  function openHeaderSearch() {
+    var toggle = document.getElementById("__search");
+    if (!toggle) return;
+    toggle.checked = true;
+    toggle.dispatchEvent(new Event("change"));
+    setTimeout(function () {
+      var input = document.querySelector(".md-search__input");
+      if (input) input.focus();
+    }, 50);
+  }
+
   function start() {
+    document.querySelectorAll(".hb-notfound-search").forEach(function (b) {
+      b.addEventListener("click", openHeaderSearch);
+    });
     accessibility();
     setTimeout(accessibility, 0);  // after the theme has wrapped the tables
     window.addEventListener("resize", accessibility);
