@@ -11,7 +11,7 @@ Names are relative to the package: "forms.model" is handbook/forms/model.py.
 LAYERS: dict[str, tuple[str, ...]] = {
     # what everything stands on: the schema, errors as data, files and dates; no reading, no rendering
     "foundations": (
-        "", "forms", "render", "importer",  # the packages themselves
+        "", "forms", "render", "importer", "docx",  # the packages themselves
         "errors", "files", "paths", "dates", "numbering", "ref_syntax", "model", "forms.model", "urls", "text", "zipfiles", "layers",
         "lock",
     ),
@@ -24,7 +24,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
     # one edition → bytes: pages, flowcharts, DOCX, PDF; nothing here writes the site or runs MkDocs
     "rendering": (
         "render.pages", "render.plain", "render.compendium", "render.flowcharts", "render.pdf",
-        "render.ooxml", "render.gbt9704", "d2", "guide", "history", "diff",
+        "render.guide", "render.history", "docx.ooxml", "docx.gbt9704", "d2", "diff",
         "forms.layout", "forms.controls", "forms.preview", "forms.page", "forms.render", "forms.templates",
         "forms.example", "forms.output", "forms.browser", "decide_page",
         "importer.run",  # recognise, link, render back to plain text and compare

@@ -8,7 +8,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from handbook.history import changes, last_revised
+from handbook.render.history import changes, last_revised
 from handbook.outputs.pages import generate_pages
 from handbook.pipeline import build_site
 from handbook.site import navigation

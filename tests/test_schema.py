@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from handbook import schema
-from handbook.guide import guide_page, reference
+from handbook.render.guide import guide_page, reference
 from handbook.lint import RULES
 from handbook.render.pages import PageRenderer
 from handbook.sources import load_handbook

@@ -9,7 +9,7 @@ change; the template tests fail when the committed file no longer matches the YA
 Jinja tags sit only inside w:t text, so the template is a valid document Word
 opens and saves; control state that cannot be text (placeholder shown, box
 ticked, picker date) is set after rendering by controls.sync(). Page and type
-follow GB/T 9704 as the printed compendium does (render/gbt9704.py).
+follow GB/T 9704 as the printed compendium does (docx/gbt9704.py).
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..render.gbt9704 import (ALT_NAMES, FANGSONG, HEITI, MARGIN_BOTTOM, MARGIN_INNER, MARGIN_OUTER, MARGIN_TOP,
+from ..docx.gbt9704 import (ALT_NAMES, FANGSONG, HEITI, MARGIN_BOTTOM, MARGIN_INNER, MARGIN_OUTER, MARGIN_TOP,
                               PAGE_HEIGHT, PAGE_WIDTH, SIZE_2, SIZE_4, TEXT_WIDTH, XIAOBIAOSONG, rpr, styles_xml)
-from ..render.ooxml import XML_SPACE, Package, app_xml, core_xml, el, serialize
+from ..docx.ooxml import XML_SPACE, Package, app_xml, core_xml, el, serialize
 from . import layout as lay
 from .model import Form
 

@@ -7,8 +7,8 @@ from pathlib import Path
 from .. import decide_page, urls
 from ..flow import backlinks
 from ..forms.page import form_links, form_page_markdown, forms_guide_markdown
-from ..guide import guide_page
-from ..history import changelog_page
+from ..render.guide import guide_page
+from ..render.history import changelog_page
 from ..model import FlowDocument
 from ..render.flowcharts import flow_markdown
 from ..render.pages import PageExtras, PageRenderer, Related

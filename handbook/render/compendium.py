@@ -33,11 +33,11 @@ from ..numbering import DIGITS
 from ..refs import Index, plain_text
 from ..structure import Element, Structure
 from . import plain
-from .gbt9704 import (BODY, BODY_SIZE, CHARS_PER_LINE, FANGSONG, HEADING_1, HEADING_2, HEADING_3, HEITI, KAITI,
+from ..docx.gbt9704 import (BODY, BODY_SIZE, CHARS_PER_LINE, FANGSONG, HEADING_1, HEADING_2, HEADING_3, HEITI, KAITI,
                       LINE, LINES_PER_PAGE, SIZE_2, SIZE_XIAO2, SIZE_XIAOCHU, TEXT_HEIGHT, TEXT_WIDTH, TOC_1,
                       TOC_HEADING, XIAOBIAOSONG, Span, base_styles, field_runs, font_table_xml, footer_xml, ppr,
                       rpr, run, section_properties, settings_xml, style, styles_xml)
-from .ooxml import NS, Package, app_xml, core_xml, el, qn, serialize
+from ..docx.ooxml import NS, Package, app_xml, core_xml, el, qn, serialize
 
 TITLE, CHAPTER, SECTION = HEADING_1, HEADING_2, HEADING_3
 IMPRINT, SUBHEADING, NOTE, NOTE_CENTER, FIGURE = "Imprint", "Subheading", "EditorNote", "EditorNoteCenter", "Figure"

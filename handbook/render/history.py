@@ -6,8 +6,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from . import model, urls
-from .sources import Handbook
+from .. import model, urls
+from ..sources import Handbook
 
 CHANGELOG_PAGE = urls.CHANGELOG
 

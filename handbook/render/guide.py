@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from . import lint, urls
-from .schema import active_files, generate
+from .. import lint, urls
+from ..schema import active_files, generate
 
 GUIDE_PAGE = urls.GUIDE
 TYPE_NAMES = {"string": "文字", "integer": "整数", "number": "数字", "boolean": "true / false",
