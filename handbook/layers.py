@@ -17,7 +17,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
     ),
     # YAML in, one checked edition out: sources → structures → index → problems
     "loading": (
-        "load", "sources", "structure", "refs", "validate", "lint", "flow", "profile", "schema",
+        "load", "sources", "structure", "kinds", "refs", "validate", "lint", "flow", "profile", "schema",
         "forms.definitions", "forms.data", "forms.records", "forms.excel", "decide", "synonyms",
         "importer.grammar", "importer.reflow", "importer.reader", "importer.links", "importer.writer",
     ),

@@ -7,7 +7,7 @@ from these classes; descriptions are written for editors, in Chinese.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, ClassVar, Literal, Union, get_args
+from typing import Annotated, Any, Literal, Union, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
 
@@ -239,10 +239,6 @@ class DocumentBase(Strict):
     def _not_reserved(cls, value: str) -> str:
         return not_reserved(value, "文件标识")
 
-    # What a kind declares besides its fields (ARCHITECTURE.md, "a new document kind"):
-    page_template: ClassVar[str] = "document.md.j2"  # its page, in templates/pages/
-    numbered_body: ClassVar[bool] = False  # the page shows the numbered body that structure.build derives
-
     @property
     def display_title(self) -> str:
         return self.short_title or self.title
@@ -257,7 +253,6 @@ class RulesDocument(DocumentBase):
     """章—节—条—款—项—目结构的规则。"""
 
     kind: Literal["rules"]
-    numbered_body: ClassVar[bool] = True
     article_style: Literal["第一条", "一、"] = Field("第一条", description="条的编号样式")
     chapters: list[Chapter] = Field(default_factory=list, description="各章，按顺序列出；章、条的编号自动生成")
     articles: list[Article] = Field(default_factory=list, description="不分章时直接列出条")
@@ -273,7 +268,6 @@ class OutlineDocument(DocumentBase):
     """一、（一）1.（1）层次的提纲式文件或职责清单。"""
 
     kind: Literal["outline", "duties"]
-    numbered_body: ClassVar[bool] = True
     styles: list[Style] | None = Field(None, description="各层默认编号样式，自上而下；默认 提纲：一、（一）1.（1），职责：1.（1）①")
     body: list[Node] = Field(min_length=1, description="正文各项")
 
@@ -289,7 +283,6 @@ class PendingDocument(DocumentBase):
     """正文尚未录入（或尚未建模）的文件。"""
 
     kind: Literal["pending"]
-    page_template: ClassVar[str] = "pending.md.j2"
     status: Status = Field("待录入", description="效力状态")
     source_text: str | None = Field(None, description="原件中残存的文字（流程图、表格被压平后的文本），原样保留供后续建模")
 
@@ -358,7 +351,6 @@ class FormEntryDocument(DocumentBase):
     """汇编中的表格：栏目由 forms/ 下的表格定义给出，手册中有可下载、可填写的表格。"""
 
     kind: Literal["form"]
-    page_template: ClassVar[str] = "form.md.j2"
     form: str = Field(pattern=ID_PATTERN, description="表格标识，即 forms/<表格>.yaml 中的 id，如 lending-slip")
     source_text: str | None = Field(None, description="原件中被压平的表格文字，原样保留以便核对")
 
@@ -401,7 +393,6 @@ class FlowDocument(DocumentBase):
     """流程图：由框（nodes）和箭头（edges）组成，自上而下绘制。"""
 
     kind: Literal["flow"]
-    page_template: ClassVar[str] = "flow.md.j2"
     parent: str | None = Field(None, pattern=ID_PATTERN, description="本图所属文件的 id（不在汇编目录中、示意某文件所规定程序的图填写）")
     describes: list[str] = Field(default_factory=list, description="本图所画程序的出处，用引用写法，如 [[supervision-rules#supervision-procedure]]；这些条款旁会显示指向本图的链接")
     direction: Literal["down", "right"] = Field("down", description="绘制方向：down 自上而下（默认），right 从左到右")

@@ -8,95 +8,27 @@ always passes `check`.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import get_args
 
 import yaml
 
 from . import model
 from .errors import HandbookError, Problem, display_path
 from .forms.definitions import form_files
+from .kinds import BY_NAME, TABLE
 from .load import parse_yaml, validate
 from .schema import SCHEMA_FILES
 
 PLACEHOLDER_TITLE = "请在此填写文件全称"
 
-BODIES = {
-    "rules": """\
-# 章、条的编号（第一章、第一条……）由系统按顺序生成，正文中不要再写。
-chapters:
-  - title: 总则
-    articles:
-      - 为……，根据……，结合实际，制定本规则。    # 只有一段文字的条，直接写文字
-      - key: scope                                 # 给条起一个键，别处写 [[scope]] 即引用本条
-        text: 本规则适用于……。
-  - title: 附则
-    articles:
-      - text: 本规则所称……，包括：                 # 带项的条：项显示为（一）（二）……
-        items:
-          - ……；
-          - ……。
-      - clauses:                                   # 一条有几段（款）时逐段列出
-          - ……。
-          - 依照[[scope]]办理。
-      - 本规则自印发之日起施行。
-""",
-    "outline": """\
-# 一、（一）1.（1）的编号由系统按层次生成，正文中不要再写。
-preamble:
-  - 为……，制定本制度。
-body:
-  - title: 总体要求                               # 显示为“一、总体要求”
-    items:
-      - ……。                                      # 显示为“（一）……。”
-  - title: 工作程序
-    items:
-      - p: 不编号的段落写在 p 中。
-      - title: 签收。                             # 编号后的小标题，其后接正文
-        text: ……。
-""",
-    "duties": """\
-# 1.（1）①的编号由系统按层次生成，正文中不要再写。
-body:
-  - 负责……。                                     # 显示为“1.负责……。”
-  - text: 负责……，主要包括：
-    items:
-      - ……；                                     # 显示为“（1）……；”
-      - ……。
-""",
-    "pending": """\
-# source_page: 12    # 2019 年版汇编中的页码（有则去掉开头的 # 并填写）
-# note: 编者注，显示在页首
-""",
-    "form": """\
-# 表格的栏目定义在 forms/<表格id>.yaml 中；这里写明汇编中的这一篇是哪一张表格。
-form: {form}    # 表格标识，即 forms/ 中表格文件的 id；可选：{forms}
-""",
-    "flow": """\
-# 框（nodes）按办理顺序列出；箭头（edges）写明从哪个框到哪个框。
-nodes:
-  - id: start
-    label: 开始
-    kind: start
-  - id: step-1
-    label: 第一步
-  - id: end
-    label: 结束
-    kind: end
-edges:
-  - from: start
-    to: step-1
-  - from: step-1
-    to: end
-""",
-}
-
 
 def available_kinds() -> list[str]:
-    """Document kinds the model accepts and a body skeleton exists for."""
-    kinds = []
-    for cls in get_args(get_args(model.Document)[0]):
-        kinds += [k for k in get_args(cls.model_fields["kind"].annotation) if k in BODIES]
-    return kinds
+    """Document kinds a starter body exists for (templates/new/<kind>.yaml)."""
+    return [kind.name for kind in TABLE if kind.starter.is_file()]
+
+
+def starter_body(kind: str, forms: list[str]) -> str:
+    body = BY_NAME[kind].starter.read_text(encoding="utf-8")
+    return body.replace("{{form}}", forms[0]).replace("{{forms}}", "、".join(forms)) if forms else body
 
 
 def _scalar(value: object) -> str:
@@ -124,7 +56,7 @@ def scaffold_text(kind: str, doc_id: str, title: str, issuer: str, category: str
     if seq is not None:
         lines.append(_described("seq", seq))
     lines.append(_described("status", status))
-    body = BODIES[kind].format(form=forms[0], forms="、".join(forms)) if kind == "form" else BODIES[kind]
+    body = starter_body(kind, list(forms) if kind == "form" else [])
     return "\n".join(lines) + "\n" + body
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import model, structure, urls
+from . import kinds, model, structure, urls
 from .errors import Problem
 from .load import Source, ignored_yaml_files, parse_yaml, validate
 from .refs import Index
@@ -80,7 +80,7 @@ def load_handbook(root: Path) -> tuple[Handbook | None, list[Problem]]:
     problems += doc_problems
     problems += check_documents(loaded, compendium, comp_source)
     loaded.sort(key=lambda pair: sort_key(pair[1]))
-    pairs = [(source, structure.build(doc)) for source, doc in loaded]
+    pairs = [(source, kinds.build_structure(doc)) for source, doc in loaded]
     handbook = Handbook(root, compendium, [s for _, s in pairs], {s.doc.id: src for src, s in pairs})
     problems += check_handbook(handbook.index, pairs)
     handbook.forms, form_problems = load_forms(root)

@@ -63,16 +63,14 @@ def landing(element: Element, parent: Element | None) -> Element | None:
     return element
 
 
-def build(doc: model.DocumentBase) -> Structure:
-    if isinstance(doc, model.RulesDocument):
-        return Structure(doc, _rules(doc))
-    if isinstance(doc, model.OutlineDocument):
-        chain = doc.level_styles()
-        return Structure(doc, _nodes(doc.body, ("body",), chain[0], chain, "s", ""))
-    return Structure(doc, [])
+def outline_body(doc: model.OutlineDocument) -> list[Element]:
+    """一、（一）1.（1）: the levels numbered by the document's style chain."""
+    chain = doc.level_styles()
+    return _nodes(doc.body, ("body",), chain[0], chain, "s", "")
 
 
-def _rules(doc: model.RulesDocument) -> list[Element]:
+def rules_body(doc: model.RulesDocument) -> list[Element]:
+    """章—节—条—款—项—目, articles numbered continuously across chapters and sections."""
     counter = _ArticleCounter(doc.article_style)
     if doc.articles:
         return [counter.article(a, ("articles", i)) for i, a in enumerate(doc.articles)]

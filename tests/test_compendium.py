@@ -12,7 +12,7 @@ import docx
 import pytest
 from lxml import etree
 
-from handbook import model, structure
+from handbook import kinds, model, structure
 from handbook.refs import Index
 from handbook.render import plain
 from handbook.render.compendium import (EDITORIAL_STYLES, build_compendium, compendium_filename, contents_entries,
@@ -412,7 +412,7 @@ def test_hostile_text_stays_text(tmp_path):
         "articles": [nasty]})
     compendium = model.COMPENDIUM.validate_python({
         "title": "汇编", "edition": "2019", "issuer": "某机关", "categories": [{"name": "议事决策"}]})
-    s = structure.build(doc)
+    s = kinds.build_structure(doc)
     path = build_compendium(compendium, [s], Index([s]), tmp_path / "c.docx")
     texts = [text_of(p) for p in body_paragraphs(part(path, "word/document.xml"))]
     assert "第一条 " + nasty.replace("\x07", "") in texts
@@ -598,7 +598,7 @@ def test_a_document_with_a_long_plain_title_builds(tmp_path):
         "articles": ["本办法自印发之日起施行。"]})
     compendium = model.COMPENDIUM.validate_python({
         "title": "汇编", "edition": "2019", "issuer": "某机关", "categories": [{"name": "议事决策"}]})
-    s = structure.build(doc)
+    s = kinds.build_structure(doc)
     path = build_compendium(compendium, [s], Index([s]), tmp_path / "c.docx")
     heading = titles(part(path, "word/document.xml"))[0]
     assert text_of(heading) == title

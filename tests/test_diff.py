@@ -12,7 +12,7 @@ from handbook import cli
 from handbook.diff import Version, compare, format_html, format_text
 from handbook.load import parse_yaml, validate
 from handbook.model import DOCUMENT
-from handbook.structure import build
+from handbook.kinds import build_structure as build
 
 HEAD = "id: demo\ntitle: 测试规则\nissuer: 机关\ncategory: 议事决策\nkind: rules\n"
 ARTICLES = ["本规则适用于全区各级机关的会议活动。", "会议由主任召集和主持。", "会议一般每月召开一次。",

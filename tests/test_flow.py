@@ -8,7 +8,7 @@ import pytest
 from pydantic import TypeAdapter
 
 from handbook.model import DOCUMENT
-from handbook import flow, structure
+from handbook import flow, kinds
 from handbook.flow import FlowDocument
 from handbook.load import parse_yaml, validate
 from handbook.refs import Index
@@ -159,7 +159,7 @@ def test_no_nodes_is_a_schema_error(tmp_path):
 def test_unknown_parent_needs_the_index(tmp_path):
     text = GOOD.replace("lanes:", "parent: no-such-doc\nlanes:")
     source, doc, _ = load(tmp_path, text)
-    problem = only(flow.check(doc, source, Index([structure.build(doc)])))
+    problem = only(flow.check(doc, source, Index([kinds.build_structure(doc)])))
     assert problem.message == "所属文件「no-such-doc」不存在" and problem.line == line_of(text, "parent:")
 
 
@@ -167,7 +167,7 @@ def rules_index(doc: FlowDocument) -> Index:
     rules = DOCUMENT.validate_python({
         "id": "rules-doc", "kind": "rules", "title": "公文管理制度", "issuer": "机关", "category": "类",
         "articles": ["第一条文字。", {"key": "sign", "text": "签收的规定。"}]})
-    return Index([structure.build(rules), structure.build(doc)])
+    return Index([kinds.build_structure(rules), kinds.build_structure(doc)])
 
 
 def test_links_become_relative_page_urls(tmp_path):

@@ -31,7 +31,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from handbook import cli, structure
+from handbook import cli, kinds
 from handbook.errors import Problem
 from handbook.forms import cli as forms_cli
 from handbook.forms.example import example_csv, example_yaml
@@ -227,7 +227,7 @@ def load_one(path: Path) -> list[Problem]:
     doc, problems = validate(source, DOCUMENT)
     if doc is None:
         return problems
-    built = structure.build(doc)
+    built = kinds.build_structure(doc)
     render_body(built, PageContext(Index([built]), doc.id))
     return []
 

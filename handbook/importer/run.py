@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import model, structure
+from .. import kinds, model, structure
 from ..errors import HandbookError, Problem, display_path
 from ..load import parse_yaml, validate
 from ..refs import Index
@@ -73,7 +73,7 @@ def known_documents(root: Path) -> Known:
         raise HandbookError(problems)
     loaded, _ = load_documents(root)
     docs = {doc.id: doc for _, doc in loaded}
-    structures = {doc.id: structure.build(doc) for doc in docs.values()}
+    structures = {doc.id: kinds.build_structure(doc) for doc in docs.values()}
     by_title: dict[str, links.OtherDocument] = {}
     for doc_id, built in structures.items():
         keys = {}
@@ -124,7 +124,7 @@ def import_lines(root: Path, lines: list[grammar.Line], *, shown: str, source_fo
     outcome.linked, outcome.unlinked = result.linked, result.unlinked
     outcome.data = data
     doc = _validated(data, shown)
-    built = structure.build(doc)
+    built = kinds.build_structure(doc)
     others = [s for i, s in known.structures.items() if i != doc.id]
     index = Index(others + [built])
     for element in built.walk():

@@ -16,6 +16,7 @@ from markupsafe import Markup, escape
 
 from .. import model, urls
 from ..refs import Index, Ref, formal_citation, split
+from ..kinds import kind_of
 from ..sources import Handbook
 from ..structure import Element, Structure
 
@@ -189,7 +190,7 @@ def render_outline(elements: list[Element], ctx: PageContext, level: int = 2) ->
 
 
 def render_body(structure: Structure, ctx: PageContext) -> str:
-    if isinstance(structure.doc, model.RulesDocument):
+    if structure.body and structure.body[0].kind in ("chapter", "article"):
         blocks = render_rules(structure, ctx)
     else:
         blocks = render_outline(structure.body, ctx)
@@ -237,12 +238,13 @@ class PageRenderer:
     def document(self, structure: Structure) -> str:
         doc = structure.doc
         ctx = PageContext(self.handbook.index, doc.id, self.extras.related, doc.title)
-        template = self.env.get_template(doc.page_template)
+        kind = kind_of(doc)
+        template = self.env.get_template(kind.page_template)
         return template.render(
             doc=doc,
             nav_title=nav_title(doc),
             category=self._category(doc),
-            body=render_body(structure, ctx) if doc.numbered_body else "",
+            body=render_body(structure, ctx) if kind.body else "",
             flowchart=self.extras.flowcharts.get(doc.id, ""),
             related=ctx.related_html(None),
             compendium_href=self.extras.compendium_href,
