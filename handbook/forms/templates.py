@@ -24,6 +24,7 @@ from lxml import etree
 from ..docx.gbt9704 import (ALT_NAMES, FANGSONG, HEITI, MARGIN_BOTTOM, MARGIN_INNER, MARGIN_OUTER, MARGIN_TOP,
                               PAGE_HEIGHT, PAGE_WIDTH, SIZE_2, SIZE_4, TEXT_WIDTH, XIAOBIAOSONG, rpr, styles_xml)
 from ..docx.ooxml import XML_SPACE, Package, app_xml, core_xml, el, serialize
+from ..paths import ROOT
 from . import layout as lay
 from .model import Form
 
@@ -250,7 +251,7 @@ def write_templates(root: Path, form_ids: list[str] | None = None) -> list[Path]
 
 
 def main(argv: list[str]) -> int:
-    root = Path(__file__).resolve().parents[2]
+    root = ROOT
     for path in write_templates(root, argv or None):
         print(f"已生成 {path.relative_to(root)}")
     return 0
