@@ -97,6 +97,7 @@ sections:
     (("        type: person\n", "        type: person\n        required_if: name\n"), 10, "required_if「name」"),
     (("        help: 姓名。\n", "        help: 姓名。\n      - {id: name, label: 乙, type: text, help: 乙}\n"), 11,
      "字段标识「name」重复"),
+    (("        type: person\n", "        type: number\n        max: 1e999\n"), 10, "应为有限的数值"),
 ])
 def test_bad_definitions_are_reported_at_their_line(tmp_path, change, line, words):
     path = write_form(tmp_path, DEMO.replace(*change))

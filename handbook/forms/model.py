@@ -80,8 +80,8 @@ class Limits(Strict):
     placeholder: str | None = Field(None, description="空白表在 Word/WPS 中显示的灰色提示文字（默认「请输入…」「请选择…」）；不会印在纸上")
     empty_text: str | None = Field(None, max_length=10, description="填写后的表中本栏留空时印出的文字，如「—」；默认留空不印")
     options: list[Annotated[str, Field(min_length=1)]] | None = Field(None, description="可选项（choice 类型必填），如 绝密、机密、秘密")
-    min: float | None = Field(None, description="最小值（number 类型）")
-    max: float | None = Field(None, description="最大值（number 类型）")
+    min: float | None = Field(None, allow_inf_nan=False, description="最小值（number 类型）")
+    max: float | None = Field(None, allow_inf_nan=False, description="最大值（number 类型）")
     decimals: int | None = Field(None, ge=0, le=4, description="允许的小数位数（number 类型，默认 0 即整数；请假天数可写 1 以允许 0.5 天）")
     max_length: int | None = Field(None, ge=1, le=MAX_VALUE_CHARS, description=f"最多字数（默认 {MAX_VALUE_CHARS}）")
 
