@@ -65,3 +65,14 @@ def test_the_url_owner_knows_every_name_at_the_top_of_the_site(built_site, handb
     assert on_disk == {name.split("/")[0] for name in names}
     downloads = {f"downloads/{p.name}" for p in (built_site / "downloads").iterdir()}
     assert downloads <= names
+
+
+def redirects_elsewhere(page) -> bool:
+    return 'http-equiv="refresh"' in page.read_text(encoding="utf-8")
+
+
+def test_no_url_is_a_redirect_page(export, built_site):
+    """A form's compendium entry lives on its form page: the export names that page, not the old redirect."""
+    entries = [d for d in export["documents"] if d["kind"] == "form"]
+    assert entries and all(d["url"].startswith("form-") for d in entries)
+    assert not [d["url"] for d in export["documents"] if redirects_elsewhere(built_site / d["url"])]

@@ -39,7 +39,7 @@ class HandbookExport(Output):
 def document(structure: Structure, index: Index) -> dict:
     doc = structure.doc
     out = {"id": doc.id, "kind": doc.kind, "title": doc.title, "short_title": doc.short_title,
-           "category": doc.category, "seq": doc.seq, "status": doc.status, "url": urls.document(doc.id),
+           "category": doc.category, "seq": doc.seq, "status": doc.status, "url": urls.page_url(index.page_of(doc.id)),
            "elements": [element(e, parent, doc.id, index) for e, parent in walk(structure)]}
     if isinstance(doc, FlowDocument):
         out["steps"] = [{"number": n, "id": node.id, "label": node.label,
