@@ -23,6 +23,7 @@ from pathlib import Path
 import yaml
 
 from .errors import Problem
+from .lock import exclusive
 from .pipeline import preview_sources
 from .search_index import write_preview_pages
 from .synonyms import load_synonyms
@@ -191,11 +192,17 @@ def safe_regenerate(root: Path, build_dir: Path) -> bool:
 
 
 def serve(root: Path, host: str, port: int) -> int:
-    build_dir = root / "build"
+    # A folder of its own: a full build (build/) may run meanwhile without rewriting the pages MkDocs serves
+    build_dir = root / "build" / "serve"
     problem = address_problem(host, port)
     if problem:
         print(f"错误：{problem}", file=sys.stderr)
         return 1
+    with exclusive(build_dir / ".build.lock", "预览"):  # a second preview of the same project waits for the first
+        return _serve(root, build_dir, host, port)
+
+
+def _serve(root: Path, build_dir: Path, host: str, port: int) -> int:
     stamps = snapshot(root)  # before the first generation: an edit made meanwhile is picked up at once
     safe_regenerate(root, build_dir)
     if not (build_dir / "mkdocs.yml").exists():

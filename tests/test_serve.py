@@ -68,3 +68,15 @@ def test_stopping_the_preview_stops_its_server(preview):
     assert preview.stop() == 0
     with pytest.raises(OSError):
         socket.create_connection(("127.0.0.1", preview.port), timeout=2).close()
+
+
+def test_a_full_build_meanwhile_leaves_the_preview_alone(preview, mini_project):
+    """The preview has a folder of its own: a build during it neither waits for it nor rewrites what it serves."""
+    from handbook.pipeline import build_site
+
+    served = mini_project / "build" / "serve" / "docs" / "alpha.md"
+    before = served.read_bytes()
+    build_site(mini_project, mini_project / "site")
+    assert (mini_project / "site" / "alpha.html").is_file()
+    assert served.read_bytes() == before
+    assert "本规则适用于测试会议" in fetch(preview.url("alpha.html"))
