@@ -287,7 +287,7 @@
     result.answers.forEach(function (a) {
       var card = el("section", "decide-card decide-" + a.verdict);
       card.setAttribute("data-question", a.question);
-      var head = el("h3", "decide-card__head");
+      var head = el("h2", "decide-card__head");
       head.appendChild(el("span", "decide-card__question", QUESTION_NAMES[a.question]));
       head.appendChild(el("strong", "decide-card__verdict", a.word));
       card.appendChild(head);
@@ -307,7 +307,7 @@
     });
     if (result.notes.length) {
       var notes = el("section", "decide-notes");
-      notes.appendChild(el("h3", null, "相关规定"));
+      notes.appendChild(el("h2", null, "相关规定"));
       var list = el("ul", "decide-cites");
       result.notes.forEach(function (n) {
         var item = citeNode(rules, n.cite);
