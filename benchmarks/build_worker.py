@@ -34,7 +34,7 @@ STAGES: dict[str, list[str]] = {
     "forms": ["handbook.forms.output:write_blank_forms"],
     "compendium": ["handbook.render.compendium:build_compendium"],
     "mkdocs": ["handbook.site:run_mkdocs"],
-    "search": ["handbook.search_index:index_site"],
+    "search": ["handbook.search_index:build_index"],
 }
 ABSENT, NOT_CALLED = "absent", "not-called"
 
