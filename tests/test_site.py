@@ -7,7 +7,7 @@ import pytest
 from handbook.outputs import OUTPUTS
 from handbook.outputs.base import Build, cache_key
 from handbook.outputs.compendium import Compendium
-from handbook.outputs.forms import BlankForms
+from handbook.outputs.forms import BlankForms, FormScripts
 from handbook.outputs.search import SearchIndex
 from handbook.pipeline import build_site, load_or_raise, preview_sources
 from handbook.profile import select
@@ -33,6 +33,7 @@ def test_unchanged_sources_reuse_the_downloads_and_a_change_remakes_them(mini_pr
     assert "core.js" in search
     monkeypatch.setattr(Compendium, "produce", must_not_run)
     monkeypatch.setattr(BlankForms, "produce", must_not_run)
+    monkeypatch.setattr(FormScripts, "produce", must_not_run)
     monkeypatch.setattr(SearchIndex, "produce", must_not_run)  # the pages MkDocs wrote are the same
     build_site(mini_project, out)
     assert {p.name: p.read_bytes() for p in (out / "downloads").iterdir()} == before
@@ -57,9 +58,9 @@ def keys(project: Path, tmp_path: Path) -> dict[str, str]:
 
 @pytest.mark.parametrize("touched, changed", [
     ("assets/fontconfig/fonts.conf", {"compendium"}),  # LibreOffice's fonts: the PDF
-    ("requirements.lock", {"forms", "compendium", "search-index"}),  # pins jieba (line breaks, index terms), lxml …
-    ("forms/lending-slip.yaml", {"forms"}),  # the compendium sees the forms through their DOCX (Inputs.after)
-    ("templates/forms/lending-slip.docx", {"forms"}),
+    ("requirements.lock", {"forms", "form-scripts", "compendium", "search-index"}),  # pins jieba, docxtpl, lxml …
+    ("forms/lending-slip.yaml", {"forms", "form-scripts"}),  # the compendium sees the forms through their DOCX
+    ("templates/forms/lending-slip.docx", {"forms", "form-scripts"}),
     ("synonyms.yaml", {"search-index"}),
     ("site/shiwuhui-rules.html", {"search-index"}),  # a page MkDocs wrote: what the index reads
 ])
@@ -69,7 +70,7 @@ def test_touching_an_input_changes_the_key_of_the_outputs_made_from_it(project_c
     (project / "site").mkdir()
     (project / "site" / "shiwuhui-rules.html").write_text("<html></html>\n", encoding="utf-8")
     before = keys(project, tmp_path)
-    assert set(before) == {"forms", "compendium", "search-index"}
+    assert set(before) == {"forms", "form-scripts", "compendium", "search-index"}
     path = project / touched
     path.write_bytes(path.read_bytes() + b"\n")
     after = keys(project, tmp_path)
