@@ -28,8 +28,8 @@ MEMORY_GOAL_MIB = 2048
 GROWTH_GOAL = 12  # t2000 / t200
 SLOW_FIRST_SEARCH_MS = 1000
 MIB = 2**20
-SHORT_NAMES = {"load": "加载", "pages": "页面", "flowcharts": "流程图", "forms": "表格", "compendium": "汇编",
-               "mkdocs": "MkDocs"}
+SHORT_NAMES = {"load": "加载", "pages": "页面", "flowcharts": "流程图", "flowchart-images": "流程图 PNG",
+               "forms": "表格", "compendium": "汇编", "mkdocs": "MkDocs", "search": "检索索引"}
 
 
 @dataclass

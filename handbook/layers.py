@@ -27,16 +27,17 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "render.guide", "render.history", "docx.ooxml", "docx.gbt9704", "d2", "diff",
         "forms.layout", "forms.controls", "forms.preview", "forms.page", "forms.render", "forms.templates",
         "forms.example", "forms.output", "forms.browser", "decide_page",
+        "search_index",  # the built pages' HTML → the search index's files
         "importer.run",  # recognise, link, render back to plain text and compare
     ),
     # the outputs as plug-ins (outputs/base.py is the interface, outputs/__init__.py the order)
     "outputs": (
         "outputs", "outputs.base", "outputs.assets", "outputs.flowcharts", "outputs.pages", "outputs.forms",
-        "outputs.compendium", "outputs.export",
+        "outputs.compendium", "outputs.export", "outputs.search",
     ),
     # the outputs put together: the Markdown tree, MkDocs, the output folder
     "publishing": (
-        "pipeline", "site", "publish", "preview_hook", "search_index",
+        "pipeline", "site", "publish", "preview_hook",
     ),
     # what a person runs: build.py's subcommands
     "commands": (

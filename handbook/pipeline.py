@@ -1,9 +1,10 @@
 """One build, start to finish: load → select the edition → run the outputs → MkDocs → publish.
 
     sources ─ load_handbook ─▶ Handbook ─ select(profile) ─▶ Edition
-        ─ the site's outputs, in order (each produce(build) → files) ─▶ build/docs + build/mkdocs.yml
+        ─ the site's sources, in order (each produce(build) → files) ─▶ build/docs + build/mkdocs.yml
         ─ site.run_mkdocs ─▶ staging folder   ║ meanwhile the downloads (Output.download) are made
-        ─ downloads written beside MkDocs' output ─ publish.staging ─▶ the output folder, in one step
+        ─ the site's readers (Output.reads_site: the search index) read what MkDocs wrote
+        ─ their files and the downloads written beside MkDocs' output ─ publish.staging ─▶ the output folder
 """
 
 from __future__ import annotations
@@ -15,12 +16,10 @@ from . import publish, site
 from .errors import HandbookError, Problem
 from .lock import build_locks
 from .outputs import OUTPUTS
-from .outputs.base import Build, Files, run_outputs
+from .outputs.base import Build, Files, downloads, run_outputs, site_readers, site_sources
 from .profile import Edition, select, source_date_epoch
 from .render.pdf import PdfError, available as pdf_available
-from .search_index import write_search_index
 from .sources import Handbook, load_handbook
-from .synonyms import load_synonyms
 from .urls import compendium_download
 
 
@@ -33,7 +32,7 @@ def load_or_raise(root: Path) -> tuple[Handbook, list[Problem]]:
 
 def write_sources(build: Build, outputs=OUTPUTS) -> site.Generated:
     """Run the outputs MkDocs reads and write build/docs (Markdown + assets), build/overrides and build/mkdocs.yml."""
-    files = run_outputs(build, [o for o in outputs if not o.download])
+    files = run_outputs(build, site_sources(outputs))
     compendium_href = None if build.preview else compendium_download(build.edition.compendium)
     return site.write_docs(build.edition, build.root, build.build_dir, files, compendium_href=compendium_href)
 
@@ -43,12 +42,16 @@ def preview_sources(handbook: Handbook, root: Path, build_dir: Path) -> site.Gen
     return write_sources(Build(handbook, root, build_dir, preview=True))
 
 
-def make_downloads_during(mkdocs, build: Build, outputs=OUTPUTS) -> Files:
-    """Run mkdocs() and, meanwhile in a thread, the downloads (MkDocs runs as a process of its own)."""
+def run_mkdocs_and_the_rest(mkdocs, build: Build, site_dir: Path, outputs=OUTPUTS) -> Files:
+    """Run mkdocs() (MkDocs is a process of its own, writing site_dir) and meanwhile, in a thread, the
+    downloads; then the outputs that read the site, while the downloads may still be under way.
+    Returns the files of both, to add to the site."""
     with ThreadPoolExecutor(max_workers=1) as pool:
-        downloads = pool.submit(run_outputs, build, [o for o in outputs if o.download])
-        mkdocs()  # should MkDocs fail, leaving the block still waits for the downloads, and MkDocs' error is raised
-        return downloads.result()
+        made = pool.submit(run_outputs, build, downloads(outputs))
+        mkdocs()  # should anything fail, leaving the block still waits for the downloads, and the error is raised
+        build.site_dir = site_dir
+        read = run_outputs(build, site_readers(outputs))
+        return {**made.result(), **read}
 
 
 def build_site(root: Path, out: Path, *, build_dir: Path | None = None, profile: str = "internal",
@@ -77,11 +80,9 @@ def _build_site(root: Path, out: Path, build_dir: Path, profile: str, pdf: bool,
     generated = write_sources(build, outputs)
     with publish.staging(out, profile) as staging:
         try:
-            downloads = make_downloads_during(
-                lambda: site.run_mkdocs(generated.config, staging, source_date_epoch(handbook)), build, outputs)
+            files = run_mkdocs_and_the_rest(
+                lambda: site.run_mkdocs(generated.config, staging, source_date_epoch(handbook)), build, staging, outputs)
         except PdfError as error:
             raise HandbookError([Problem("build.py", 1, 1, f"PDF 生成失败：{error}")]) from error
-        site.write_files(staging, downloads)
-        # the staff search index is read from the pages MkDocs wrote, so it cannot be an output (outputs run before MkDocs)
-        write_search_index(handbook, staging, load_synonyms(root))
+        site.write_files(staging, files)
     return handbook

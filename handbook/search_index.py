@@ -22,7 +22,6 @@ one shard per term and the text of the entries it shows.
 from __future__ import annotations
 
 import json
-import logging
 import math
 import re
 from collections import Counter
@@ -31,11 +30,11 @@ from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
 
-import jieba
 from backrefs import bre
 
 from . import urls
 from .forms.definitions import document_id
+from .text import tokenizer as jieba_tokenizer
 
 SEARCH_DIR = "search"
 CORE_FILE = "core.js"
@@ -54,8 +53,6 @@ MAX_SHARDS = 1024
 HAN = bre.compile(r"\p{script: Han}+")  # the JS engine uses /\p{Script=Han}+/u: the same runs
 WORD = re.compile(r"[0-9a-z]+", re.IGNORECASE)
 
-jieba.setLogLevel(logging.WARNING)  # keep "Building prefix dict …" out of the build log
-
 
 # --- segmentation ----------------------------------------------------------------------------
 
@@ -68,8 +65,7 @@ def split_word(word: str) -> list[str]:
     """
     if len(word) < 3:
         return [word]
-    tokenizer = jieba.dt
-    tokenizer.check_initialized()
+    tokenizer = jieba_tokenizer()  # the process's one jieba dictionary (text.py)
     graph = tokenizer.get_DAG(word)
     graph[0] = [end for end in graph[0] if end != len(word) - 1] or [0]
     log_total = math.log(tokenizer.total)
@@ -108,7 +104,7 @@ def _terms(text: str) -> tuple[str, ...]:
     position = 0
     for run in HAN.finditer(text):
         found += [w.lower() for w in WORD.findall(text[position:run.start()])]
-        for word in jieba.cut(run.group(0)):
+        for word in jieba_tokenizer().cut(run.group(0)):
             found += word_terms(word)
         position = run.end()
     found += [w.lower() for w in WORD.findall(text[position:])]
@@ -407,11 +403,6 @@ def build_index(pages: list[Page], html_of, synonyms: dict[str, list[str]] | Non
     return files
 
 
-def write_search_index(handbook, site_dir: Path, synonyms: dict[str, list[str]] | None = None) -> dict[str, str]:
-    """Write search/ into a built site; returns the files written."""
-    return index_site(searched_pages(handbook), site_dir, synonyms)
-
-
 # The preview (MkDocs serve, in its own process) indexes each rebuild from this list, written by `serve`
 PREVIEW_PAGES = "search-pages.json"
 
@@ -431,12 +422,17 @@ def index_preview(build_dir: Path, site_dir: Path) -> None:
         index_site([Page(**p) for p in data["pages"]], site_dir, data["synonyms"])
 
 
-def index_site(pages: list[Page], site_dir: Path, synonyms: dict[str, list[str]] | None) -> dict[str, str]:
+def site_index(pages: list[Page], site_dir: Path, synonyms: dict[str, list[str]] | None) -> dict[str, str]:
+    """The files of search/ (name → script text) for these pages of the site MkDocs wrote into site_dir."""
     def html_of(name: str) -> str:
         path = site_dir / name
         return path.read_text(encoding="utf-8") if path.is_file() else ""
 
-    files = build_index(pages, html_of, synonyms)
+    return build_index(pages, html_of, synonyms)
+
+
+def index_site(pages: list[Page], site_dir: Path, synonyms: dict[str, list[str]] | None) -> dict[str, str]:
+    files = site_index(pages, site_dir, synonyms)
     folder = site_dir / SEARCH_DIR
     folder.mkdir(parents=True, exist_ok=True)
     for name, text in files.items():

@@ -37,9 +37,21 @@ def flows(handbook):
 
 
 @pytest.fixture(scope="module")
-def rendered(handbook, flows, tmp_path_factory):
+def cache(tmp_path_factory):
+    return tmp_path_factory.mktemp("cache")
+
+
+@pytest.fixture(scope="module")
+def rendered(handbook, flows, tmp_path_factory, cache):
     out = tmp_path_factory.mktemp("flows")
-    return flowcharts.render_all(flows, out, index=handbook.index, cache_dir=tmp_path_factory.mktemp("cache"))
+    return flowcharts.render_all(flows, out, index=handbook.index, cache_dir=cache)
+
+
+@pytest.fixture(scope="module")
+def images(rendered, tmp_path_factory, cache):
+    """The PNGs of the drawings, made as the build makes them: in worker processes."""
+    svgs = {flow_id: result.svg_path for flow_id, result in rendered.items()}
+    return flowcharts.rasterise_all(svgs, tmp_path_factory.mktemp("images"), cache_dir=cache)
 
 
 def squeeze(text: str) -> str:
@@ -239,36 +251,67 @@ def test_nothing_is_fetched_from_elsewhere(rendered):
         assert not re.search(r"url\((?!\"?data:|#)", svg)
 
 
-def test_pngs_are_200_dpi_renditions_of_the_svg(rendered):
-    for result in rendered.values():
-        width, height, dpi = d2.png_size(result.png_path.read_bytes())
+def test_pngs_are_200_dpi_renditions_of_the_svg(rendered, images):
+    assert images.keys() == rendered.keys()
+    for flow_id, result in rendered.items():
+        width, height, dpi = d2.png_size(images[flow_id].read_bytes())
         view = re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"', result.svg_path.read_text(encoding="utf-8"))
         assert dpi == 200
         assert abs(width - float(view.group(1)) * 200 / 96) <= 1 and abs(height - float(view.group(2)) * 200 / 96) <= 1
 
 
-def test_outputs_are_world_readable(rendered):
-    for result in rendered.values():
-        for path in (result.svg_path, result.png_path):
-            assert path.stat().st_mode & 0o777 == 0o644, path
+def test_the_worker_processes_make_the_pngs_this_process_would(rendered, images, tmp_path):
+    flow_id = "teleconference-flow"
+    here = flowcharts.rasterise_all({flow_id: rendered[flow_id].svg_path}, tmp_path / "out",
+                                    cache_dir=tmp_path / "cache", workers=1)
+    assert here[flow_id].read_bytes() == images[flow_id].read_bytes()
 
 
-def test_a_second_render_is_identical(handbook, flows, rendered, tmp_path):
+def test_a_failing_worker_process_is_reported_in_chinese(tmp_path):
+    broken = tmp_path / "broken.svg"
+    broken.write_bytes(b"<svg")  # no drawing resvg can read
+    with pytest.raises(d2.D2Error, match="SVG 转 PNG 失败"):
+        flowcharts.rasterise_all({"a": broken, "b": broken}, tmp_path / "out", cache_dir=tmp_path / "cache")
+
+
+def test_the_drawings_are_shared_out_by_their_size(rendered):
+    pairs = [(result.svg_path, Path(f"{flow_id}.png")) for flow_id, result in rendered.items()]
+    shares = flowcharts.balanced_shares(pairs, 2)
+    assert sorted(p for share in shares for p in share) == sorted(pairs)
+    loads = [sum(flowcharts.svg_area(svg) for svg, _ in share) for share in shares]
+    largest = max(flowcharts.svg_area(svg) for svg, _ in pairs)
+    assert abs(loads[0] - loads[1]) <= largest
+
+
+def test_outputs_are_world_readable(rendered, images):
+    for path in [r.svg_path for r in rendered.values()] + list(images.values()):
+        assert path.stat().st_mode & 0o777 == 0o644, path
+
+
+def test_a_second_render_is_identical(handbook, flows, rendered, images, tmp_path):
     again = flowcharts.render_all(flows, tmp_path / "out", index=handbook.index, cache_dir=tmp_path / "cache")
+    again_images = flowcharts.rasterise_all({flow_id: r.svg_path for flow_id, r in again.items()}, tmp_path / "out",
+                                            cache_dir=tmp_path / "cache")
     for flow_id, result in rendered.items():
         assert again[flow_id].svg_path.read_bytes() == result.svg_path.read_bytes(), flow_id
-        assert again[flow_id].png_path.read_bytes() == result.png_path.read_bytes(), flow_id
+        assert again_images[flow_id].read_bytes() == images[flow_id].read_bytes(), flow_id
 
 
 def test_unchanged_flows_come_from_the_cache(handbook, flows, monkeypatch, tmp_path):
     cache = tmp_path / "cache"
     small = [d for d in flows if d.id in ("teleconference-flow", "supervision-special-flow")]
     first = flowcharts.render_all(small, tmp_path / "a", index=handbook.index, cache_dir=cache)
+    assert sorted(p.suffix for p in cache.iterdir()) == [".svg", ".svg"]  # the site needs no PNG
+    svgs = {d.id: first[d.id].svg_path for d in small}
+    pngs = flowcharts.rasterise_all(svgs, tmp_path / "a", cache_dir=cache)
     assert sorted(p.suffix for p in cache.iterdir()) == [".png", ".png", ".svg", ".svg"]
     drawn = []
     monkeypatch.setattr(d2, "render_svg", lambda source, **kw: drawn.append(source) or pytest.fail("不应重新渲染"))
+    monkeypatch.setattr(d2, "start_raster_worker", lambda *a: pytest.fail("不应重新生成 PNG"))
     second = flowcharts.render_all(small, tmp_path / "b", index=handbook.index, cache_dir=cache)
     assert [second[d.id].svg_path.read_bytes() for d in small] == [first[d.id].svg_path.read_bytes() for d in small]
+    again = flowcharts.rasterise_all({d.id: second[d.id].svg_path for d in small}, tmp_path / "b", cache_dir=cache)
+    assert [again[d.id].read_bytes() for d in small] == [pngs[d.id].read_bytes() for d in small]
     monkeypatch.undo()
 
     changed = small[0].model_copy(deep=True)

@@ -21,7 +21,7 @@ from handbook.forms.example import example_yaml
 from handbook.forms.output import fill_one, find_form, write_blank_forms
 from handbook.profile import source_date_epoch
 from handbook.render.compendium import build_compendium
-from handbook.render.flowcharts import render_all
+from handbook.render.flowcharts import rasterise_all, render_all
 from handbook.sources import load_handbook
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -136,7 +136,8 @@ def test_flowchart_drawings_are_reproducible_without_a_cache(handbook, tmp_path)
     for n in range(2):
         rendered = render_all([flow], tmp_path / f"out-{n}", index=handbook.index, cache_dir=tmp_path / f"cache-{n}",
                               workers=1)[flow.id]
-        drawn.append((rendered.svg_path.read_bytes(), rendered.png_path.read_bytes()))
+        png = rasterise_all({flow.id: rendered.svg_path}, tmp_path / f"out-{n}", cache_dir=tmp_path / f"cache-{n}")
+        drawn.append((rendered.svg_path.read_bytes(), png[flow.id].read_bytes()))
     assert drawn[0][0] == drawn[1][0], "SVG 不同（元素 id 或属性顺序不稳定？）"
     assert drawn[0][1] == drawn[1][1], "PNG 不同"
     assert b'id="' in drawn[0][0]

@@ -20,11 +20,10 @@ import io
 import re
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 import jinja2.sandbox
-from docxtpl import DocxTemplate
 from lxml import etree
 
 from . import controls
@@ -32,6 +31,9 @@ from .data import DateRange, Signature, cn_date, format_number
 from .layout import BLANK_TABLE_ROWS, CHECKED, UNCHECKED, build
 from .model import Form
 from ..zipfiles import deflate, read_parts, write_zip, zip_entries
+
+if TYPE_CHECKING:
+    from docxtpl import DocxTemplate
 
 DOCUMENT_PART = "word/document.xml"
 DOCUMENT_LEVEL = 3  # deflate level per record: a tenth of level 6's time for a fifth more bytes (5 KB vs 4 KB)
@@ -191,6 +193,8 @@ def _paragraph_start(xml: str, lower: int, position: int) -> int:
 
 def render_docxtpl(form: Form, template: Path, values: dict[str, Any] | None) -> bytes:
     """The same document through docxtpl's own render and save (the slow reference)."""
+    from docxtpl import DocxTemplate
+
     tpl = DocxTemplate(template)
     tpl.render_properties = lambda *args, **kwargs: None  # the title is the form's text, not a template
     tpl.render(template_context(form, values), jinja_env=jinja_env(), autoescape=True)
@@ -213,4 +217,6 @@ def _split_body(document: str) -> tuple[str, str, str]:
 @functools.cache
 def _docxtpl() -> DocxTemplate:
     """A DocxTemplate used only for its XML helpers (patch_xml, resolve_listing), which need no document."""
+    from docxtpl import DocxTemplate  # with python-docx, 0.03 s to import: not in a build whose forms are cached
+
     return DocxTemplate(None)

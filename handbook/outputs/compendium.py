@@ -23,7 +23,7 @@ class Compendium(Output):
 
     def inputs(self, build: Build) -> Inputs:
         return Inputs(files=("assets/fontconfig/fonts.conf",), settings={"pdf": build.pdf},
-                      packages=("jieba", "python-docx", "lxml"), after=("flowcharts", "forms"))
+                      packages=("jieba", "python-docx", "lxml"), after=("flowchart-images", "forms"))
 
     def produce(self, build: Build) -> Files:
         handbook = build.edition

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import jinja2
+
 from .. import decide_page, urls
 from ..flow import backlinks
 from ..forms.page import form_links, form_page_markdown, forms_guide_markdown
@@ -15,8 +17,13 @@ from ..render.pages import PageExtras, PageRenderer, Related
 from ..sources import Handbook
 from .base import Build, Files, Output
 
-def generate_pages(handbook: Handbook, root: Path, extras: PageExtras | None = None) -> dict[str, str]:
+def generate_pages(handbook: Handbook, root: Path, extras: PageExtras | None = None, *,
+                   compiled: Path | None = None) -> dict[str, str]:
+    """Every page's Markdown; `compiled`: a folder that keeps the templates compiled from build to build."""
     renderer = PageRenderer(handbook, root / "templates" / "pages", extras)
+    if compiled is not None:  # Jinja checks each template's source against its compiled code: an edit recompiles it
+        compiled.mkdir(parents=True, exist_ok=True)
+        renderer.env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(compiled))
     pages = {urls.HOME: renderer.home()}
     forms = {urls.form_page(loaded.form.id): loaded.form for loaded in handbook.forms}
     for page, form in forms.items():
@@ -63,4 +70,4 @@ class Pages(Output):
                         for flow_id, item in rendered.items()},
             compendium_href=None if build.preview else urls.compendium_download(handbook.compendium),
         )
-        return generate_pages(handbook, build.root, extras)
+        return generate_pages(handbook, build.root, extras, compiled=build.build_dir / "cache" / "templates")

@@ -1,9 +1,10 @@
-"""Flow documents → D2 source → SVG (for the site) and PNG (for DOCX).
+"""Flow documents → D2 source → SVG (for the site), and SVG → PNG (for the downloads and the compendium).
 
-Rendering is cached by content hash under build/cache/flowcharts: a flow is drawn
-again only when its D2 source (text, wrapping, style) or what d2.signature() names
-(D2's version and flags, the font, the post-processing) changes; flows that need
-drawing are rendered in parallel.
+Two steps, because the site needs only the SVG: render_all draws the SVGs before MkDocs runs,
+rasterise_all makes the PNGs while it runs (outputs/flowcharts.py). Both are cached by content hash
+under build/cache/flowcharts: a flow is drawn again only when its data, where its boxes link, or
+what d2.signature() names (D2's version and flags, the font, the post-processing) changes; a PNG is
+made again only when its SVG, the dpi or d2.raster_signature() changes.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from ..refs import Index
 
 CACHE_DIR = ROOT / "build" / "cache" / "flowcharts"
 DPI = 200
-MAX_WORKERS = 4
+MAX_WORKERS = 4  # never more than the machine's cores
 
 # Characters per line (a CJK character is 1, a Latin letter or digit ½) by node kind.
 WRAP = {"start": 10, "end": 10, "step": 14, "decision": 8, "document": 13, "subprocess": 13}
@@ -59,7 +60,6 @@ COMMA_BONUS = 6.0  # a line may be about two characters shorter if it then ends 
 @dataclass(frozen=True)
 class RenderedFlow:
     svg_path: Path
-    png_path: Path
     steps: list[Step]
 
 
@@ -172,15 +172,21 @@ def _node(node: FlowNode, path: str, href: str | None) -> str:
     return f"{path}: {d2_string(label)} {{{'; '.join(attrs)}}}"
 
 
-def cache_key(doc: FlowDocument, index: Index | None, dpi: int) -> str:
+def cache_key(doc: FlowDocument, index: Index | None) -> str:
     """What a drawing is made from: the flow's data, where its boxes link, the drawing rules and D2 itself.
 
     Taken from the data rather than the D2 source, so a cached drawing costs no label wrapping."""
     digest = hashlib.sha256()
     links = [link_href(node, index, doc.id) or "" for node in doc.nodes]
-    for part in (d2.signature(), str(dpi), RULES_DIGEST, doc.model_dump_json(), "\n".join(links)):
+    for part in (d2.signature(), RULES_DIGEST, doc.model_dump_json(), "\n".join(links)):
         digest.update(part.encode("utf-8") + b"\0")
     return digest.hexdigest()
+
+
+def png_cache_file(svg: bytes, cache_dir: Path, dpi: int) -> Path:
+    """Where the PNG of this SVG at this dpi is kept: named by what it is made from."""
+    digest = hashlib.sha256(f"{d2.raster_signature()}\0{dpi}\0".encode("utf-8") + svg)
+    return cache_dir / f"{digest.hexdigest()}.png"
 
 
 # the code that turns a flow into D2 source: a change to it must redraw every flow
@@ -194,7 +200,6 @@ class Job:
     doc: FlowDocument
     index: Index | None
     svg_file: Path
-    png_file: Path
 
     @property
     def title(self) -> str:
@@ -206,50 +211,102 @@ class Job:
 
     @property
     def cached(self) -> bool:
-        return self.svg_file.is_file() and self.png_file.is_file()
+        return self.svg_file.is_file()
 
 
-def job_for(doc: FlowDocument, index: Index | None, cache_dir: Path, dpi: int) -> Job:
-    key = cache_key(doc, index, dpi)
-    return Job(doc, index, cache_dir / f"{key}.svg", cache_dir / f"{key}.png")
+def job_for(doc: FlowDocument, index: Index | None, cache_dir: Path) -> Job:
+    return Job(doc, index, cache_dir / f"{cache_key(doc, index)}.svg")
 
 
-def draw_all(jobs: list[Job], dpi: int, workers: int | None = None) -> None:
-    """Draw the jobs not in the cache, a few at a time.
+def workers_for(jobs: int, workers: int | None) -> int:
+    return min(workers or MAX_WORKERS, os.cpu_count() or 1, jobs)
 
-    Threads: D2 runs as a separate process, so layouts proceed in parallel with each
-    other and with rasterising (which holds the GIL). Worker processes would also
-    rasterise in parallel, but must re-import the calling program; not worth its risks.
-    """
+
+def draw_all(jobs: list[Job], workers: int | None = None) -> None:
+    """Draw the jobs not in the cache, one per core at a time (threads: each layout is a D2 process)."""
     todo = [job for job in jobs if not job.cached]
-    workers = min(workers or MAX_WORKERS, os.cpu_count() or 1, len(todo))
+    workers = workers_for(len(todo), workers)
     if workers <= 1:
         for job in todo:
-            d2.draw(job.source, job.title, job.svg_file, job.png_file, dpi)
+            d2.draw(job.source, job.title, job.svg_file)
         return
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(d2.draw, job.source, job.title, job.svg_file, job.png_file, dpi) for job in todo]
+        futures = [pool.submit(d2.draw, job.source, job.title, job.svg_file) for job in todo]
         for future in futures:
             future.result()
 
 
 def render_all(flows: list[FlowDocument], out_dir: Path, *, index: Index | None = None,
-               cache_dir: Path = CACHE_DIR, dpi: int = DPI, workers: int | None = None) -> dict[str, RenderedFlow]:
-    """Render every flow to out_dir/<id>.svg and out_dir/<id>.png, keyed by flow id.
+               cache_dir: Path = CACHE_DIR, workers: int | None = None) -> dict[str, RenderedFlow]:
+    """Draw every flow as out_dir/<id>.svg, keyed by flow id.
 
     Only flows whose drawing is not cached are drawn, in parallel. Node links are
     relative to the page that shows the diagram (./doc.html#key), i.e. the site root.
     """
     out_dir = Path(out_dir)
-    jobs = [job_for(doc, index, cache_dir, dpi) for doc in flows]
-    draw_all(jobs, dpi, workers)
+    jobs = [job_for(doc, index, cache_dir) for doc in flows]
+    draw_all(jobs, workers)
     result = {}
     for doc, job in zip(flows, jobs):
-        svg_path, png_path = out_dir / f"{doc.id}.svg", out_dir / f"{doc.id}.png"
+        svg_path = out_dir / f"{doc.id}.svg"
         d2.write_file(svg_path, job.svg_file.read_bytes())
-        d2.write_file(png_path, job.png_file.read_bytes())
-        result[doc.id] = RenderedFlow(svg_path, png_path, steps(doc, index))
+        result[doc.id] = RenderedFlow(svg_path, steps(doc, index))
     return result
+
+
+def rasterise_all(svg_files: dict[str, Path], out_dir: Path, *, cache_dir: Path = CACHE_DIR, dpi: int = DPI,
+                  workers: int | None = None) -> dict[str, Path]:
+    """Every drawing as out_dir/<id>.png at `dpi`, keyed by flow id; only PNGs not in the cache are made."""
+    out_dir = Path(out_dir)
+    cached = {flow_id: png_cache_file(path.read_bytes(), cache_dir, dpi) for flow_id, path in svg_files.items()}
+    rasterise_in_processes([(svg_files[flow_id], png) for flow_id, png in cached.items() if not png.is_file()],
+                           dpi, workers)
+    result = {}
+    for flow_id, png in cached.items():
+        result[flow_id] = out_dir / f"{flow_id}.png"
+        d2.write_file(result[flow_id], png.read_bytes())
+    return result
+
+
+def rasterise_in_processes(todo: list[tuple[Path, Path]], dpi: int, workers: int | None) -> None:
+    """Rasterise (svg, png) pairs in one worker process per core; workers=1: here, one by one.
+
+    Processes, not threads: resvg holds the GIL for a whole drawing (up to a second), which would
+    stall the rest of the build; in processes the drawings use every core, beside MkDocs. Plain
+    processes of `python -c`, not multiprocessing: that re-imports the caller's main script in each.
+    """
+    if workers == 1:
+        for svg, png in todo:
+            d2.rasterise(svg, png, dpi)
+        return
+    shares = balanced_shares(todo, workers_for(len(todo), workers))
+    started = [d2.start_raster_worker(share, dpi) for share in shares]
+    try:
+        for worker in started:
+            d2.finish_raster_worker(worker)
+    finally:
+        for worker in started:
+            if worker.poll() is None:
+                worker.kill()
+                worker.wait()
+
+
+def balanced_shares(todo: list[tuple[Path, Path]], count: int) -> list[list[tuple[Path, Path]]]:
+    """The pairs split into `count` shares of about equal work: the largest drawing goes to the least loaded share.
+
+    Rasterising takes time in proportion to the pixels, i.e. to the area of the SVG's viewBox."""
+    shares: list[list[tuple[Path, Path]]] = [[] for _ in range(count)]
+    loads = [0.0] * count
+    for pair in sorted(todo, key=lambda p: (-svg_area(p[0]), str(p[0]))):
+        lightest = loads.index(min(loads))
+        shares[lightest].append(pair)
+        loads[lightest] += svg_area(pair[0])
+    return [share for share in shares if share]
+
+
+def svg_area(svg_file: Path) -> float:
+    found = re.search(rb'viewBox="[-\d.]+ [-\d.]+ ([\d.]+) ([\d.]+)"', svg_file.read_bytes()[:2000])
+    return float(found.group(1)) * float(found.group(2)) if found else 0.0
 
 
 def flow_markdown(rendered: RenderedFlow, *, svg_href: str, png_href: str, title: str = "") -> str:
