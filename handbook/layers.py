@@ -18,7 +18,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
     # YAML in, one checked edition out: sources → structures → index → problems
     "loading": (
         "load", "sources", "structure", "refs", "validate", "lint", "flow", "profile", "schema",
-        "forms.definitions", "forms.data", "forms.records", "forms.excel", "decide", "synonyms",
+        "forms.definitions", "forms.data", "forms.records", "forms.excel", "forms.workbook", "decide", "synonyms",
         "importer.grammar", "importer.reflow", "importer.reader", "importer.links", "importer.writer",
     ),
     # one edition → bytes: pages, flowcharts, DOCX, PDF; nothing here writes the site or runs MkDocs
