@@ -685,3 +685,37 @@ def test_a_continued_flowchart_says_so_on_each_further_page(built_site, handbook
             caption = elements[elements.index(picture) - 1]
             assert text_of(caption) == f"{flow.title}（续）"
             assert caption.find("w:pPr/w:pageBreakBefore", NS) is not None
+
+
+def test_a_tall_chart_is_cut_between_its_boxes_never_through_one(tmp_path):
+    from handbook.render.figure_pages import drawing, layout, pieces
+
+    boxes = [(40 + 160 * n, 100) for n in range(12)]  # (top, height) in CSS px, arrows between
+    shapes = "".join(
+        f'<g class="b{n} node"><g class="shape"><rect x="50" y="{top}" width="300" height="{height}"/></g>'
+        f'<text x="200" y="{top + 55}" style="font-size:15px"><tspan dy="0">第{n}步</tspan></text></g>'
+        f'<path d="M 200 {top + height} L 200 {top + 160}" class="connection"/>' for n, (top, height) in enumerate(boxes))
+    wide_arrow = '<path d="M 60 1980 L 340 1980" class="connection"/>'  # an arrow running across a gap
+    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="400" height="2000" viewBox="0 0 400 2000">'
+           f'<svg width="400" height="2000" viewBox="0 0 400 2000">{shapes}{wide_arrow}</svg></svg>')
+    (tmp_path / "c.svg").write_text(svg, encoding="utf-8")
+    (tmp_path / "c.png").write_bytes(png_bytes(800, 4000, dpi=192))  # 2 pixels a CSS px: 106 × 529 mm drawn
+    chart = drawing(tmp_path / "c.png", tmp_path / "c.svg")
+    page = 200 * EMU_PER_MM
+    plan = layout(chart, 156 * EMU_PER_MM, 150 * EMU_PER_MM, page)
+    # 529 mm drawn: on two pages (150 + 200 mm) the boxes' 11.25 pt text prints at 7 pt or more
+    assert len(plan.pieces) == 2 and 7.0 <= chart.text_pt(plan.scale) < 7.5
+    for cut_up in (plan.pieces, pieces(chart, 1.0, 150 * EMU_PER_MM, page)):  # the fewest pages; full size
+        assert cut_up[0][0] == 0 and cut_up[-1][1] == 4000
+        for (_, cut), (start, _) in zip(cut_up, cut_up[1:]):
+            assert cut == start
+            assert not any(2 * top - 4 <= cut <= 2 * (top + height) + 4 for top, height in boxes), cut
+            assert abs(cut - 2 * 1980) > 4
+    assert len(pieces(chart, 1.0, 150 * EMU_PER_MM, page)) == 4  # cut between boxes, short of each room
+    assert chart.emu(plan.pieces[0][1], plan.scale) <= 150 * EMU_PER_MM
+    assert all(chart.emu(bottom - top, plan.scale) <= page for top, bottom in plan.pieces)
+    short = layout(chart, 156 * EMU_PER_MM, 600 * EMU_PER_MM, page)
+    assert short.pieces == ((0, 4000),)  # room enough: one piece
+    (tmp_path / "c.svg").unlink()
+    uncut = layout(drawing(tmp_path / "c.png"), 156 * EMU_PER_MM, 150 * EMU_PER_MM, page)
+    assert uncut.pieces == ((0, 4000),) and uncut.scale < 0.3  # without its SVG: shrunk, as before
