@@ -1,9 +1,11 @@
 """Batch fill from Excel against the same records from CSV: 1,000 meeting notices each way.
 
-    .venv/bin/python benchmarks/bench_forms_excel.py [--records 1000] [--runs 3] [--no-write]
+    .venv/bin/python benchmarks/bench_forms_excel.py [--records 1000] [--runs 5] [--no-write]
 
-The two batches alternate (CSV, Excel, CSV, Excel, …) so both see the same load; the
-medians go into the section “Excel 批量填写” of benchmarks/RESULTS.md.
+The two batches alternate (CSV, Excel, Excel, CSV, …) so both see the same load; the
+medians go into the section “Excel 批量填写” of benchmarks/RESULTS.md. Each run also
+times `build.py fill` in a new process (start-up and imports included) and the same
+workbook read by openpyxl's own worksheet parser, for comparison.
 Goal (issue 14): Excel fills at least as fast per record as CSV, reading included.
 """
 
@@ -123,7 +125,7 @@ def time_command(path: Path, records: int) -> float:
 def main(argv: list[str]) -> int:
     parser = argument_parser("benchmarks/bench_forms_excel.py", "Excel 与 CSV 批量填写的每份用时对比，结果写入 benchmarks/RESULTS.md")
     parser.add_argument("--records", type=int, default=1000, help="份数（默认 1000）")
-    parser.add_argument("--runs", type=int, default=3, help="每种重复次数（默认 3，取中位数）")
+    parser.add_argument("--runs", type=int, default=5, help="每种重复次数（默认 5，取中位数）")
     parser.add_argument("--no-write", action="store_true", help="只打印结果，不写 benchmarks/RESULTS.md")
     args = parser.parse_args(argv)
     load = f"{os.getloadavg()[0]:.2f}" if hasattr(os, "getloadavg") else "未知"
@@ -134,12 +136,13 @@ def main(argv: list[str]) -> int:
         fills: dict[str, list[float]] = {"csv": [], "xlsx": []}
         reads: dict[str, list[float]] = {"csv": [], "xlsx": [], "openpyxl": []}
         commands: dict[str, list[float]] = {"csv": [], "xlsx": []}
-        for _ in range(args.runs):
-            for kind, path in (("csv", csv_path), ("xlsx", xlsx_path)):
+        for run in range(args.runs):
+            both = [("csv", csv_path), ("xlsx", xlsx_path)][::1 if run % 2 == 0 else -1]  # neither always first
+            for kind, path in both:
                 fills[kind].append(time_fill(path))
                 reads[kind].append(time_read(path))
             reads["openpyxl"].append(time_read_by_openpyxl_parser(xlsx_path))
-            for kind, path in (("csv", csv_path), ("xlsx", xlsx_path)):
+            for kind, path in both:
                 commands[kind].append(time_command(path, args.records))
     fill = {k: statistics.median(v) for k, v in fills.items()}
     read = {k: statistics.median(v) for k, v in reads.items()}
