@@ -18,12 +18,12 @@ LAYERS: dict[str, tuple[str, ...]] = {
     # YAML in, one checked edition out: sources → structures → index → problems
     "loading": (
         "load", "sources", "structure", "kinds", "refs", "validate", "lint", "flow", "profile", "schema",
-        "forms.definitions", "forms.data", "forms.records", "forms.excel", "decide", "synonyms",
+        "forms.definitions", "forms.data", "forms.records", "forms.excel", "forms.workbook", "decide", "synonyms",
         "importer.grammar", "importer.reflow", "importer.reader", "importer.links", "importer.writer",
     ),
     # one edition → bytes: pages, flowcharts, DOCX, PDF; nothing here writes the site or runs MkDocs
     "rendering": (
-        "render.pages", "render.plain", "render.compendium", "render.flowcharts", "render.pdf",
+        "render.pages", "render.plain", "render.compendium", "render.figure_pages", "render.flowcharts", "render.pdf",
         "render.guide", "render.history", "docx.ooxml", "docx.gbt9704", "d2", "diff",
         "forms.layout", "forms.controls", "forms.preview", "forms.page", "forms.render", "forms.templates",
         "forms.example", "forms.output", "forms.browser", "decide_page",

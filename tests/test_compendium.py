@@ -21,6 +21,7 @@ from handbook.render.compendium import (EDITORIAL_STYLES, build_compendium, comp
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W, "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
       "a": "http://schemas.openxmlformats.org/drawingml/2006/main"}
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 TWIPS_PER_MM = 1440 / 25.4
 FLOW_WITH_PNG, FLOW_WITHOUT_PNG = "outgoing-document-flow", "incoming-document-flow"
 FORM_DOC, TALL_FORM_DOC = "secret-document-lending-slip", "leave-approval-form"
@@ -603,3 +604,118 @@ def test_a_document_with_a_long_plain_title_builds(tmp_path):
     heading = titles(part(path, "word/document.xml"))[0]
     assert text_of(heading) == title
     assert len(heading.findall("w:r/w:br", NS)) == len(title_lines(title)) - 1 >= 8
+
+
+# --- flowcharts as printed: readable, continued rather than shrunk --------------------------
+
+EMU_PER_MM = 36000
+BOX_TEXT_FLOOR_PT = 7.0  # what a reader can still read; a chart whose width fills the 版心 may not reach it
+WIDTH_LIMITED_FLOOR_PT = 5.5
+
+
+def png_size(png: bytes) -> tuple[int, int, int]:
+    width, height = struct.unpack_from(">II", png, 16)
+    at = png.index(b"pHYs")
+    per_metre, _, unit = struct.unpack_from(">IIB", png, at + 4)
+    assert unit == 1
+    return width, height, round(per_metre * 0.0254)
+
+
+def box_text_px(svg: str) -> float:
+    """The size D2 set the boxes' text in (CSS px): the commonest label size (an arrow's label is smaller)."""
+    sizes = re.findall(r"<text [^>]*font-size:([\d.]+)px", svg)
+    return float(max(set(sizes), key=sizes.count))
+
+
+def printed_flowcharts(docx_path: Path) -> dict[str, list[dict]]:
+    """Each flowchart's pictures in print order: size, crop, and the image's pixels and resolution."""
+    with zipfile.ZipFile(docx_path) as archive:
+        document = etree.fromstring(archive.read("word/document.xml"))
+        rels = etree.fromstring(archive.read("word/_rels/document.xml.rels"))
+        target = {r.get("Id"): r.get("Target") for r in rels}
+        charts: dict[str, list[dict]] = {}
+        for inline in document.iter(f"{{{NS['wp']}}}inline"):
+            extent = inline.find("wp:extent", NS)
+            blip = inline.find(".//a:blip", NS)
+            crop = inline.find(".//a:srcRect", NS)
+            width, height, dpi = png_size(archive.read("word/" + target[blip.get(f"{{{R}}}embed")]))
+            charts.setdefault(inline.find("wp:docPr", NS).get("descr"), []).append({
+                "cx": int(extent.get("cx")), "cy": int(extent.get("cy")), "px": (width, height), "dpi": dpi,
+                "crop": tuple(int(crop.get(side, 0)) / 100000 if crop is not None else 0.0 for side in "tb")})
+    return charts
+
+
+def test_flowcharts_print_their_box_text_readable_and_continue_over_pages(built_site, handbook):
+    docx_path = built_site / "downloads" / compendium_filename(handbook.compendium)
+    charts = printed_flowcharts(docx_path)
+    flows = [s.doc.id for s in handbook.structures if getattr(s.doc, "kind", None) == "flow"]
+    assert sorted(charts) == sorted(f"{flow}.png" for flow in flows if (built_site / f"{flow}.png").is_file())
+    continued = 0
+    for name, pieces in charts.items():
+        text_px = box_text_px((built_site / name).with_suffix(".svg").read_text(encoding="utf-8"))
+        scales = set()
+        for piece in pieces:
+            (width, height), dpi = piece["px"], piece["dpi"]
+            scale = piece["cx"] / (width / dpi * 25.4 * EMU_PER_MM)
+            shown = 1 - piece["crop"][0] - piece["crop"][1]
+            assert piece["cy"] == pytest.approx(scale * height * shown / dpi * 25.4 * EMU_PER_MM, rel=0.01), name
+            assert piece["cx"] <= 156.1 * EMU_PER_MM and piece["cy"] <= 225.1 * EMU_PER_MM, name  # the 版心
+            scales.add(round(scale, 3))
+        assert len(scales) == 1, (name, scales)  # every piece at the same size
+        box_text_pt = text_px * 0.75 * scales.pop()
+        fills_width = pieces[0]["cx"] >= 155 * EMU_PER_MM
+        assert box_text_pt >= (WIDTH_LIMITED_FLOOR_PT if fills_width else BOX_TEXT_FLOOR_PT), (name, box_text_pt)
+        tops = [piece["crop"][0] for piece in pieces]
+        bottoms = [1 - piece["crop"][1] for piece in pieces]
+        assert tops[0] == 0 and bottoms[-1] == 1 and tops[1:] == pytest.approx(bottoms[:-1], abs=1e-4), name
+        continued += len(pieces) > 1
+    assert continued >= 1  # the real charts include some too tall for one page at a readable size
+
+
+def test_a_continued_flowchart_says_so_on_each_further_page(built_site, handbook):
+    with zipfile.ZipFile(built_site / "downloads" / compendium_filename(handbook.compendium)) as archive:
+        document = etree.fromstring(archive.read("word/document.xml"))
+    for flow in (s.doc for s in handbook.structures if getattr(s.doc, "kind", None) == "flow"):
+        elements = block_elements_between(document, flow.title)
+        pictures = [e for e in elements if e.find(".//wp:inline", NS) is not None]
+        if not pictures:
+            continue
+        assert pictures[0].find("w:pPr/w:pageBreakBefore", NS) is None  # under its title and note
+        for picture in pictures[1:]:
+            caption = elements[elements.index(picture) - 1]
+            assert text_of(caption) == f"{flow.title}（续）"
+            assert caption.find("w:pPr/w:pageBreakBefore", NS) is not None
+
+
+def test_a_tall_chart_is_cut_between_its_boxes_never_through_one(tmp_path):
+    from handbook.render.figure_pages import drawing, layout, pieces
+
+    boxes = [(40 + 160 * n, 100) for n in range(12)]  # (top, height) in CSS px, arrows between
+    shapes = "".join(
+        f'<g class="b{n} node"><g class="shape"><rect x="50" y="{top}" width="300" height="{height}"/></g>'
+        f'<text x="200" y="{top + 55}" style="font-size:15px"><tspan dy="0">第{n}步</tspan></text></g>'
+        f'<path d="M 200 {top + height} L 200 {top + 160}" class="connection"/>' for n, (top, height) in enumerate(boxes))
+    wide_arrow = '<path d="M 60 1980 L 340 1980" class="connection"/>'  # an arrow running across a gap
+    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="400" height="2000" viewBox="0 0 400 2000">'
+           f'<svg width="400" height="2000" viewBox="0 0 400 2000">{shapes}{wide_arrow}</svg></svg>')
+    (tmp_path / "c.svg").write_text(svg, encoding="utf-8")
+    (tmp_path / "c.png").write_bytes(png_bytes(800, 4000, dpi=192))  # 2 pixels a CSS px: 106 × 529 mm drawn
+    chart = drawing(tmp_path / "c.png", tmp_path / "c.svg")
+    page = 200 * EMU_PER_MM
+    plan = layout(chart, 156 * EMU_PER_MM, 150 * EMU_PER_MM, page)
+    # 529 mm drawn: on two pages (150 + 200 mm) the boxes' 11.25 pt text prints at 7 pt or more
+    assert len(plan.pieces) == 2 and 7.0 <= chart.text_pt(plan.scale) < 7.5
+    for cut_up in (plan.pieces, pieces(chart, 1.0, 150 * EMU_PER_MM, page)):  # the fewest pages; full size
+        assert cut_up[0][0] == 0 and cut_up[-1][1] == 4000
+        for (_, cut), (start, _) in zip(cut_up, cut_up[1:]):
+            assert cut == start
+            assert not any(2 * top - 4 <= cut <= 2 * (top + height) + 4 for top, height in boxes), cut
+            assert abs(cut - 2 * 1980) > 4
+    assert len(pieces(chart, 1.0, 150 * EMU_PER_MM, page)) == 4  # cut between boxes, short of each room
+    assert chart.emu(plan.pieces[0][1], plan.scale) <= 150 * EMU_PER_MM
+    assert all(chart.emu(bottom - top, plan.scale) <= page for top, bottom in plan.pieces)
+    short = layout(chart, 156 * EMU_PER_MM, 600 * EMU_PER_MM, page)
+    assert short.pieces == ((0, 4000),)  # room enough: one piece
+    (tmp_path / "c.svg").unlink()
+    uncut = layout(drawing(tmp_path / "c.png"), 156 * EMU_PER_MM, 150 * EMU_PER_MM, page)
+    assert uncut.pieces == ((0, 4000),) and uncut.scale < 0.3  # without its SVG: shrunk, as before

@@ -5,6 +5,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import zipfile
+from dataclasses import dataclass
+from xml.sax.saxutils import escape
 
 import openpyxl
 import pytest
@@ -15,6 +18,7 @@ from handbook.forms.data import check_record
 from handbook.forms.example import example_csv, example_row
 from handbook.forms.excel import CellProblem, cell_value
 from handbook.forms.records import read_records
+from handbook.forms.workbook import Unscannable, open_workbook, parsed_rows, scan_rows
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -229,3 +233,208 @@ def test_a_thousand_excel_rows_read_as_the_same_records_as_csv(tmp_path):
     for a, b in zip(from_csv.entries, from_excel.entries):
         assert check_record(notice, a.data) == check_record(notice, b.data)
     assert check_record(notice, from_excel.entries[-1].data)[0]["phone"] == "0471-1001000"
+
+
+# --- the fast pass over the sheet XML and openpyxl's parser -------------------------------------
+
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PACKAGE_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+OFFICE = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+STYLE = {"General": 0, "0000": 1, "yyyy-mm-dd": 2, "@": 3, "h:mm": 4}  # cellXfs index of each format
+
+
+@dataclass(frozen=True)
+class Styled:
+    value: object
+    number_format: str
+
+
+@dataclass(frozen=True)
+class Formula:
+    formula: str
+    cached: object
+
+
+@dataclass(frozen=True)
+class Error:
+    text: str  # #N/A, #VALUE!
+
+
+@dataclass(frozen=True)
+class Item:
+    index: int  # an item of shared_items (formatted runs and such)
+
+
+def cell_xml(ref: str, entry, shared) -> str:
+    value, number_format = (entry.value, entry.number_format) if isinstance(entry, Styled) else (entry, "General")
+    style = f' s="{STYLE[number_format]}"' if STYLE[number_format] else ""
+    if value is None:
+        return f'<c r="{ref}"{style}/>'
+    if isinstance(value, Formula):
+        kind = ' t="str"' if isinstance(value.cached, str) else ""
+        return f'<c r="{ref}"{style}{kind}><f>{escape(value.formula)}</f><v>{escape(str(value.cached))}</v></c>'
+    if isinstance(value, Error):
+        return f'<c r="{ref}"{style} t="e"><v>{value.text}</v></c>'
+    if isinstance(value, Item):
+        return f'<c r="{ref}"{style} t="s"><v>{value.index}</v></c>'
+    if isinstance(value, bool):
+        return f'<c r="{ref}"{style} t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, (int, float)):
+        return f'<c r="{ref}"{style}><v>{value!r}</v></c>'
+    return f'<c r="{ref}"{style} t="s"><v>{shared(value)}</v></c>'
+
+
+def saved_as_excel_does(path, rows: list[list], shared_items: tuple[str, ...] = ()) -> None:
+    """A workbook as Excel and WPS write one (openpyxl writes inline strings, non-ASCII as &#NNNN;):
+    texts in a shared-strings table in UTF-8, a <dimension>, attributes r s t in that order, formulas
+    with their cached value. rows[n][c]: str (a shared text), int, float, bool, Styled, Formula, Error,
+    Item (one of shared_items, raw <si> content) or None (no cell)."""
+    items = list(shared_items)
+    index: dict[str, int] = {}
+
+    def shared(text: str) -> int:
+        if text not in index:
+            index[text] = len(items)
+            items.append(f'<t xml:space="preserve">{escape(text)}</t>')
+        return index[text]
+
+    sheet_rows_xml = "".join(
+        f'<row r="{n}" spans="1:{len(row)}">'
+        + "".join(cell_xml(f"{openpyxl.utils.get_column_letter(c)}{n}", entry, shared)
+                  for c, entry in enumerate(row, start=1) if entry is not None)
+        + "</row>" for n, row in enumerate(rows, start=1) if row)
+    width = max(len(row) for row in rows)
+    dimension = f"A1:{openpyxl.utils.get_column_letter(width)}{len(rows)}"
+    sheet = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+             f'<worksheet xmlns="{MAIN}" xmlns:r="{RELS}"><dimension ref="{dimension}"/><sheetViews>'
+             '<sheetView workbookViewId="0"/></sheetViews><sheetFormatPr defaultRowHeight="15"/>'
+             f'<sheetData>{sheet_rows_xml}</sheetData><pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75"'
+             ' header="0.3" footer="0.3"/></worksheet>')
+    strings = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="{MAIN}" count="{len(items)}"'
+               f' uniqueCount="{len(items)}">' + "".join(f"<si>{item}</si>" for item in items) + "</sst>")
+    styles = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<styleSheet xmlns="{MAIN}">'
+              '<numFmts count="2"><numFmt numFmtId="164" formatCode="0000"/><numFmt numFmtId="165"'
+              ' formatCode="yyyy\\-mm\\-dd"/></numFmts><fonts count="1"><font><sz val="11"/><name val="等线"/></font>'
+              '</fonts><fills count="1"><fill><patternFill patternType="none"/></fill></fills><borders count="1">'
+              '<border><left/><right/><top/><bottom/><diagonal/></border></borders><cellStyleXfs count="1"><xf'
+              ' numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="5">'
+              '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+              '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+              '<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+              '<xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+              '<xf numFmtId="20" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+              '</cellXfs><cellStyles count="1"><cellStyle name="常规" xfId="0" builtinId="0"/></cellStyles>'
+              '</styleSheet>')
+    parts = {
+        "[Content_Types].xml": (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Types xmlns="http://schemas.openxmlformats.org/'
+            'package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+            'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/'
+            f'workbook.xml" ContentType="{OFFICE}.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml"'
+            f' ContentType="{OFFICE}.worksheet+xml"/><Override PartName="/xl/styles.xml" ContentType="{OFFICE}.styles+xml"/>'
+            f'<Override PartName="/xl/sharedStrings.xml" ContentType="{OFFICE}.sharedStrings+xml"/></Types>'),
+        "_rels/.rels": (
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="{PACKAGE_RELS}">'
+            f'<Relationship Id="rId1" Type="{RELS}/officeDocument" Target="xl/workbook.xml"/></Relationships>'),
+        "xl/workbook.xml": (
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<workbook xmlns="{MAIN}" xmlns:r="{RELS}">'
+            '<sheets><sheet name="名单" sheetId="1" r:id="rId1"/></sheets></workbook>'),
+        "xl/_rels/workbook.xml.rels": (
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="{PACKAGE_RELS}">'
+            f'<Relationship Id="rId1" Type="{RELS}/worksheet" Target="worksheets/sheet1.xml"/>'
+            f'<Relationship Id="rId2" Type="{RELS}/styles" Target="styles.xml"/>'
+            f'<Relationship Id="rId3" Type="{RELS}/sharedStrings" Target="sharedStrings.xml"/></Relationships>'),
+        "xl/styles.xml": styles,
+        "xl/sharedStrings.xml": strings,
+        "xl/worksheets/sheet1.xml": sheet,
+    }
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in parts.items():
+            archive.writestr(name, text.encode("utf-8"))
+
+
+def slip_sheet(*records: dict) -> list[list]:
+    headers, _ = example_row(form("lending-slip"))
+    return [headers] + [[record.get(h) for h in headers] for record in records]
+
+
+def slip_cells(**cells) -> dict:
+    """One lending slip as Excel holds it after typing: numbers, dates, formats, a formula."""
+    _, row = example_row(form("lending-slip"))
+    return row | {"documents.1.serial": Styled(8, "0000"), "documents.1.pages": 6,
+                  "documents.1.copies": Formula("2-1", 1), "documents.2.serial": Styled("0003", "@"),
+                  "period.start": Styled(43759, "yyyy-mm-dd"), "period.end": Styled(43763.0, "yyyy-mm-dd"),
+                  "returned_on": None} | cells
+
+
+def fast_and_parsed(path) -> tuple[list, list]:
+    book = open_workbook(path)
+    try:
+        name = next(iter(book.sheets))
+        return scan_rows(book.archive.read(book.sheets[name]), book), list(parsed_rows(book, name))
+    finally:
+        book.close()
+
+
+def test_the_fast_pass_reads_what_excel_saves_as_openpyxls_parser_does(tmp_path):
+    path = tmp_path / "excel.xlsx"
+    rich = '<r><rPr><b/></rPr><t>区委</t></r><r><t xml:space="preserve">办公室 </t></r><rPh sb="0" eb="2"><t>qu wei</t></rPh>'
+    saved_as_excel_does(path, slip_sheet(
+        slip_cells(purpose="yes", borrower=Item(0)),
+        slip_cells(purpose='A&B <"引号"> 与\n换行', returner=Formula('"张"&"明"', "张明"), unit=Error("#N/A")),
+        {},  # an empty row between records
+        slip_cells(**{"documents.1.pages": 6.5, "documents.2.pages": True, "documents.1.serial": Styled(17, "0000"),
+                      "approver.date": Styled(0.375, "h:mm"), "documents.2.copies": 1e-07}),
+    ), shared_items=(rich,))
+    fast, parsed = fast_and_parsed(path)  # Unscannable here means the fast pass did not apply: a failure
+    assert fast == parsed
+    numbers = {n: values for n, values, _ in fast}
+    assert sorted(numbers) == [1, 2, 3, 5]
+    headers = slip_sheet()[0]
+    column = {h: openpyxl.utils.get_column_letter(i + 1) for i, h in enumerate(headers)}
+    assert numbers[2][column["borrower"]] == "区委办公室 "  # the runs, not the phonetic guide
+    assert numbers[3][column["purpose"]] == 'A&B <"引号"> 与\n换行'
+    assert numbers[3][column["returner"]] == "张明" and numbers[3][column["unit"]] == "#N/A"
+    assert numbers[2][column["period.start"]] == dt.datetime(2019, 10, 21)
+    assert numbers[5][column["approver.date"]] == dt.time(9, 0)
+    assert numbers[5][column["documents.2.pages"]] is True
+    styles = {n: formats for n, _, formats in fast}
+    book = open_workbook(path)
+    assert book.number_format(styles[5][column["documents.1.serial"]]) == "0000"
+    book.close()
+
+
+def test_a_workbook_saved_as_excel_does_fills_the_typed_text(capsys, tmp_path):
+    path = tmp_path / "excel.xlsx"
+    saved_as_excel_does(path, slip_sheet(slip_cells(purpose="yes")))
+    code, err, docx = fill(capsys, tmp_path, path)
+    assert (code, err) == (0, "")
+    assert slip_texts(docx) == ("0008", "yes")
+    texts = texts_by_tag(docx)
+    assert texts["documents.serial"][1] == "0003" and texts["period.start"] == ["2019年10月21日"], texts
+
+
+def test_the_fast_pass_reads_what_openpyxl_writes_as_openpyxls_parser_does(tmp_path):
+    path = tmp_path / "openpyxl.xlsx"
+    workbook_of("lending-slip", [excel_row(**{"documents.1.serial": 17, "purpose": 'yes & <no> "全角"'}),
+                                 excel_row(**{"borrower": "  张明  ", "documents.1.pages": 2.5})], path,
+                {"documents.1.serial": "0000"})
+    fast, parsed = fast_and_parsed(path)
+    assert fast == parsed and len(fast) == 3
+
+
+def test_a_sheet_the_fast_pass_does_not_know_is_read_by_openpyxl(tmp_path):
+    """An inline string with formatting runs: the pass gives up on the sheet, openpyxl's parser reads it."""
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+
+    path = tmp_path / "rich.xlsx"
+    workbook_of("lending-slip", [excel_row(purpose=CellRichText(["起草", TextBlock(InlineFont(b=True), "讲话稿")]))],
+                path)
+    book = open_workbook(path)
+    with pytest.raises(Unscannable):
+        scan_rows(book.archive.read(book.sheets["名单"]), book)
+    book.close()
+    records = read_records(path, form("lending-slip"))
+    assert records.problems == [] and records.entries[0].data["purpose"] == "起草讲话稿"

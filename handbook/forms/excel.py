@@ -5,6 +5,7 @@ a 编号 typed 0017 in a cell formatted 0000 is 「0017」, 13800138000 is not 1
 nor 13800138000.0. Where Excel has already lost what was typed (a number of more
 than 15 digits, a text column holding a date Excel made of 2019-10), the cell is
 refused with a Chinese message naming sheet, row and column, and how to fix it.
+The cells come from workbook.py (openpyxl's read-only reader and a fast pass over the sheet).
 """
 
 from __future__ import annotations
@@ -14,11 +15,12 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from ..errors import Problem, display_path
 from .data import column_kind, header_errors, unflatten
 from .model import Form
+from .workbook import Row
 
 MAX_EXACT = 10**15  # Excel keeps 15 significant digits
 _ZEROS = re.compile(r"0+")
@@ -94,73 +96,105 @@ class Sheet:
 
 def read_sheet(path: Path, form: Form, sheet: str | None = None) -> Sheet:
     """The records of one sheet (the first unless named)."""
-    from openpyxl import load_workbook
-    from openpyxl.utils import get_column_letter
+    from xml.etree.ElementTree import ParseError
+
     from openpyxl.utils.exceptions import InvalidFileException
+
+    from .workbook import open_workbook, sheet_rows
 
     shown = display_path(path)
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
+        book = open_workbook(path)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
         reason = getattr(error, "strerror", None) or "不是有效的 .xlsx 文件"
         return Sheet(problems=[Problem(shown, 1, 1, f"无法读取 Excel 文件：{reason}",
                                        hint="用 Excel 或 WPS 另存为「Excel 工作簿（*.xlsx）」")])
     try:
-        worksheet, problem = _choose_sheet(workbook, sheet)
-        if worksheet is None:
+        name, problem = _choose_sheet(list(book.sheets), sheet)
+        if name is None:
             return Sheet(problems=[Problem(shown, 1, 1, problem)])
-        name = worksheet.title
-        rows = worksheet.iter_rows()
-        header_cells = next(rows, ())
-        headers = [str(c.value).strip() if c.value is not None else "" for c in header_cells]
-        while headers and not headers[-1]:
-            headers.pop()
-        if not headers:
-            return Sheet(name, problems=[Problem(shown, 1, 1, f"工作表「{name}」是空的：第 1 行应为表头")])
-        bad = header_errors(form, [h for h in headers if h])
-        if bad:
-            return Sheet(name, problems=[Problem(shown, 1, 1, f"工作表「{name}」第 1 行（表头）：{message}",
-                                                 hint="表头应为字段标识，见 python3 build.py fill 表格 --example-xlsx")
-                                         for message in bad])
-        kinds = [column_kind(form, h) if h else "" for h in headers]
-        column_of = {h: i + 1 for i, h in enumerate(headers) if h}
-        rows_read, problems = [], []
-        for number, cells in enumerate(rows, start=2):
-            record, cell_problems = {}, []
-            for index, cell in enumerate(cells[:len(headers)]):
-                if cell.value is None or (isinstance(cell.value, str) and not cell.value.strip()):
-                    continue
-                where = f"工作表「{name}」第 {number} 行 第 {get_column_letter(index + 1)} 列"
-                if not headers[index]:
-                    cell_problems.append(Problem(shown, number, index + 1, f"{where}：该列没有表头"))
-                    continue
-                try:
-                    value = cell.value  # the format matters only for numbers (and costs a style lookup)
-                    number_format = cell.number_format if isinstance(value, (int, float)) else None
-                    record[headers[index]] = cell_value(value, number_format, kinds[index])
-                except CellProblem as error:
-                    cell_problems.append(Problem(shown, number, index + 1, f"{where}（{headers[index]}）：{error}"))
-            extra = [c for c in cells[len(headers):] if c.value not in (None, "")]
-            if extra:
-                cell_problems.append(Problem(shown, number, len(headers) + 1,
-                                             f"工作表「{name}」第 {number} 行：表头之外还有 {len(extra)} 个单元格有内容"))
-            if cell_problems:
-                problems += cell_problems
-                continue
-            if not record:
-                continue
-            rows_read.append((number, unflatten(record)))
-        return Sheet(name, rows_read, column_of, problems, rejected=len({p.line for p in problems}))
+        try:
+            return _records(shown, form, name, sheet_rows(book, name), book.number_format)
+        except (ParseError, IndexError, ValueError) as error:  # broken XML, a string index past the table
+            return Sheet(name, problems=[Problem(shown, 1, 1, f"无法读取 Excel 文件：工作表「{name}」的内容已损坏（{error}）",
+                                                 hint="用 Excel 或 WPS 打开后重新保存")])
     finally:
-        workbook.close()
+        book.close()
 
 
-def _choose_sheet(workbook, sheet: str | None):
-    names = workbook.sheetnames
+def _records(shown: str, form: Form, name: str, rows: Iterator[Row], number_format) -> Sheet:
+    from openpyxl.utils import column_index_from_string
+
+    first = next(rows, None)
+    headers = _headers(first[1]) if first and first[0] == 1 else []
+    if not headers:
+        return Sheet(name, problems=[Problem(shown, 1, 1, f"工作表「{name}」是空的：第 1 行应为表头")])
+    bad = header_errors(form, [h for h in headers if h])
+    if bad:
+        return Sheet(name, problems=[Problem(shown, 1, 1, f"工作表「{name}」第 1 行（表头）：{message}",
+                                             hint="表头应为字段标识，见 python3 build.py fill 表格 --example-xlsx")
+                                     for message in bad])
+    header_of = {_letters(i + 1): h for i, h in enumerate(headers) if h}
+    kind_of = {h: column_kind(form, h) for h in header_of.values()}
+    read = Sheet(name, column_of={h: i + 1 for i, h in enumerate(headers) if h})
+    for number, values, styles in rows:
+        record, problems, extra = {}, [], 0
+        for letters, value in values.items():
+            header = header_of.get(letters)
+            if value.__class__ is str:
+                if not value.strip():
+                    continue  # an empty cell
+                if header and value[0] != "#":
+                    record[header] = value  # text as typed, the common case: nothing to convert
+                    continue
+            column = column_index_from_string(letters)
+            if column > len(headers):
+                extra += 1
+                continue
+            where = f"工作表「{name}」第 {number} 行 第 {letters} 列"
+            if not header:
+                problems.append(Problem(shown, number, column, f"{where}：该列没有表头"))
+                continue
+            try:
+                shown_format = number_format(styles[letters]) if letters in styles else None
+                record[header] = cell_value(value, shown_format, kind_of[header])
+            except CellProblem as error:
+                problems.append(Problem(shown, number, column, f"{where}（{header}）：{error}"))
+        if extra:
+            problems.append(Problem(shown, number, len(headers) + 1,
+                                    f"工作表「{name}」第 {number} 行：表头之外还有 {extra} 个单元格有内容"))
+        if problems:
+            read.problems += problems
+        elif record:
+            read.rows.append((number, unflatten(record)))
+    read.rejected = len({p.line for p in read.problems})
+    return read
+
+
+def _headers(values: dict[str, Any]) -> list[str]:
+    """The header row's texts by column (empty where a column has none), without trailing empty ones."""
+    from openpyxl.utils import column_index_from_string
+
+    headers: list[str] = []
+    for letters, value in values.items():
+        headers += [""] * (column_index_from_string(letters) - 1 - len(headers))
+        headers.append(str(value).strip())
+    while headers and not headers[-1]:
+        headers.pop()
+    return headers
+
+
+def _letters(column: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(column)
+
+
+def _choose_sheet(names: list[str], sheet: str | None) -> tuple[str | None, str | None]:
     if sheet is None:
-        return workbook[names[0]], None
+        return (names[0], None) if names else (None, "工作簿中没有工作表")
     if sheet in names:
-        return workbook[sheet], None
+        return sheet, None
     if sheet.isdigit() and 1 <= int(sheet) <= len(names):
-        return workbook[names[int(sheet) - 1]], None
+        return names[int(sheet) - 1], None
     return None, f"没有工作表「{sheet}」；可用：{'、'.join(names)}（也可写序号 1–{len(names)}）"

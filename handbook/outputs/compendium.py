@@ -28,15 +28,16 @@ class Compendium(Output):
     def produce(self, build: Build) -> Files:
         handbook = build.edition
         folder = build.build_dir / "downloads"
-        flow_pngs = {s.doc.id: build.materialise(urls.flow_drawing(s.doc.id, ".png")) for s in handbook.structures
-                     if urls.flow_drawing(s.doc.id, ".png") in build.files}
+        flow_pngs, flow_svgs = ({s.doc.id: build.materialise(urls.flow_drawing(s.doc.id, suffix))
+                                 for s in handbook.structures if urls.flow_drawing(s.doc.id, suffix) in build.files}
+                                for suffix in (".png", ".svg"))  # the SVG says where a tall chart may be cut
         # the blank to write by hand: empty cells, no placeholder on paper
         form_docs = {document_id(f.form): build.materialise(urls.form_print_download(f.form.id)) for f in handbook.forms
                      if document_id(f.form) and urls.form_print_download(f.form.id) in build.files}
 
         def write(toc_pages=None) -> Path:
             return build_compendium(handbook.compendium, handbook.structures, handbook.index, folder,
-                                    flow_pngs=flow_pngs, form_docs=form_docs,
+                                    flow_pngs=flow_pngs, flow_svgs=flow_svgs, form_docs=form_docs,
                                     internal_mark=edition_of(handbook).mark is not None, toc_pages=toc_pages)
 
         docx = write()

@@ -3,7 +3,8 @@
 Cover, contents (a Word TOC field written with its entries and pages filled in from
 this module's own pagination, which Word refreshes on demand and never asks about on
 open), then every document from a new page: title in 2号小标宋, the 印发 line, and the
-text with its derived numbering. Flowcharts come in as PNG images and forms as their
+text with its derived numbering. Flowcharts come in as PNG images (sized and, when too
+tall to read on one page, continued over the next: figure_pages) and forms as their
 blank layout to fill by hand when the build provides them.
 
 The words of every document come from handbook.render.plain, so the printed text
@@ -33,6 +34,7 @@ from ..numbering import DIGITS
 from ..refs import Index, plain_text
 from ..structure import Element, Structure
 from . import plain
+from .figure_pages import Drawing, drawing, layout
 from ..docx.gbt9704 import (BODY, BODY_SIZE, CHARS_PER_LINE, FANGSONG, HEADING_1, HEADING_2, HEADING_3, HEITI, KAITI,
                       LINE, LINES_PER_PAGE, SIZE_2, SIZE_XIAO2, SIZE_XIAOCHU, TEXT_HEIGHT, TEXT_WIDTH, TOC_1,
                       TOC_HEADING, XIAOBIAOSONG, Span, base_styles, field_runs, font_table_xml, footer_xml, ppr,
@@ -41,8 +43,9 @@ from ..docx.ooxml import NS, Package, app_xml, core_xml, el, qn, serialize
 
 TITLE, CHAPTER, SECTION = HEADING_1, HEADING_2, HEADING_3
 IMPRINT, SUBHEADING, NOTE, NOTE_CENTER, FIGURE = "Imprint", "Subheading", "EditorNote", "EditorNoteCenter", "Figure"
+FIGURE_CONTINUED = "FigureContinued"
 COVER_MARK, COVER_TITLE, COVER_ISSUER, COVER_DATE = "CoverMark", "CoverTitle", "CoverIssuer", "CoverDate"
-EDITORIAL_STYLES = frozenset({NOTE, NOTE_CENTER})  # the editor's words, not the document's
+EDITORIAL_STYLES = frozenset({NOTE, NOTE_CENTER, FIGURE_CONTINUED})  # the editor's words, not the document's
 TITLE_CHARS = int(TEXT_WIDTH / 20 // SIZE_2)  # 2号 characters per line: 20
 EMU_PER_TWIP = 635
 
@@ -54,6 +57,7 @@ def compendium_styles() -> list[etree._Element]:
         style(NOTE, "编者注", ppr(align="left", keep_next=True), KAITI),  # left: 楷体 justified shows gaps
         style(NOTE_CENTER, "编者注居中", ppr(align="center", first_line=0), KAITI),
         style(FIGURE, "流程图", ppr(align="center", first_line=0, line=None, grid=False), FANGSONG),
+        style(FIGURE_CONTINUED, "流程图续", ppr(align="center", first_line=0, keep_next=True), KAITI),
         style(COVER_MARK, "封面标识", ppr(align="left", first_line=0), HEITI),
         style(COVER_TITLE, "封面标题", ppr(align="center", first_line=0, line=None, grid=False),
               XIAOBIAOSONG, SIZE_XIAOCHU),
@@ -90,6 +94,7 @@ class Figure:
     width: int  # EMU
     height: int
     page_break: bool = False  # on a page of its own, because under the title it would print too small
+    crop: tuple[float, float] = (0.0, 0.0)  # the parts of the image above and below this piece (fractions)
 
 
 @dataclass
@@ -374,22 +379,28 @@ def is_flow(doc: model.DocumentBase) -> bool:
 
 # --- figures and forms --------------------------------------------------------------------
 
-def figure(path: Path, room: int, may_break: bool = True) -> Figure:
-    """A PNG scaled to the 版心: as wide as the text, and no taller than the room left under the
-    title (twips). When that room would shrink it to less than ¾ of its size on an empty page,
-    it goes on the next page at full size instead, unless may_break is false: a page holding
-    only the title and the editor's note would look like a page left empty."""
-    from docx.image.image import Image
-
-    image = Image.from_file(str(path))
-    width, height = image.width, image.height  # EMU at the image's own resolution
-
-    def scale(limit: int) -> float:
-        return min(TEXT_WIDTH * EMU_PER_TWIP / width, limit * EMU_PER_TWIP / height)
-
-    own_page = may_break and scale(room) < 0.75 * scale(TEXT_HEIGHT - LINE)
-    factor = scale(TEXT_HEIGHT - LINE) if own_page else scale(room)
-    return Figure(Path(path), int(width * factor), int(height * factor), own_page)
+def figure_pieces(chart: Drawing, room: int, may_break: bool, title: str) -> list[Content]:
+    """A flowchart scaled to the 版心 (figure_pages.layout), its first piece in the room left under
+    the title (twips), any further piece on a page of its own under “title（续）”. When the room
+    would shrink it to less than ¾ of its size on an empty page, or cut it where a page would not,
+    it starts on the next page instead, unless may_break is false: a page holding only the title
+    and the editor's note would look like a page left empty."""
+    width, page, continued = (TEXT_WIDTH * EMU_PER_TWIP, (TEXT_HEIGHT - LINE) * EMU_PER_TWIP,
+                              (TEXT_HEIGHT - 2 * LINE) * EMU_PER_TWIP)
+    plan = layout(chart, width, room * EMU_PER_TWIP, continued)
+    own_page = layout(chart, width, page, continued)
+    next_page = may_break and (len(own_page.pieces) < len(plan.pieces) or (
+        len(plan.pieces) == 1 and plan.scale < 0.75 * own_page.scale))
+    if next_page:
+        plan = own_page
+    content: list[Content] = []
+    for n, (top, bottom) in enumerate(plan.pieces):
+        if n:
+            content.append(Block(FIGURE_CONTINUED, [Span(f"{title}（续）", KAITI)], page_break=True))
+        content.append(Figure(chart.path, chart.emu(chart.width, plan.scale), chart.emu(bottom - top, plan.scale),
+                              page_break=next_page and n == 0,
+                              crop=(top / chart.height, (chart.height - bottom) / chart.height)))
+    return content
 
 
 def form_body(path: Path, title: str) -> FormBody:
@@ -604,9 +615,12 @@ def paragraph(block: Block, bookmark_id: int | None = None) -> etree._Element:
 def figure_paragraph(fig: Figure, rid: str, number: int) -> etree._Element:
     name = fig.path.name
     extent = {"cx": fig.width, "cy": fig.height}
+    top, bottom = (round(part * 100000) for part in fig.crop)  # thousandths of a percent
+    crop = el("a:srcRect", {"t": top, "b": bottom}) if top or bottom else None
     picture = el("pic:pic", None,
                  el("pic:nvPicPr", None, el("pic:cNvPr", {"id": 0, "name": name}), el("pic:cNvPicPr")),
-                 el("pic:blipFill", None, el("a:blip", {"r:embed": rid}), el("a:stretch", None, el("a:fillRect"))),
+                 el("pic:blipFill", None, el("a:blip", {"r:embed": rid}), crop,
+                    el("a:stretch", None, el("a:fillRect"))),
                  el("pic:spPr", None, el("a:xfrm", None, el("a:off", {"x": 0, "y": 0}), el("a:ext", extent)),
                     el("a:prstGeom", {"prst": "rect"}, el("a:avLst"))))
     inline = el("wp:inline", {"distT": 0, "distB": 0, "distL": 0, "distR": 0},
@@ -648,7 +662,7 @@ def content_lines(item: Content) -> int:
 def pages_of(content: list[Content]) -> int:
     lines = 0
     for item in content:
-        if isinstance(item, (Figure, FormBody)) and item.page_break:
+        if item.page_break:
             lines = math.ceil(lines / LINES_PER_PAGE) * LINES_PER_PAGE
         lines += content_lines(item)
     return max(1, math.ceil(lines / LINES_PER_PAGE))
@@ -686,13 +700,15 @@ def print_order(structures: Sequence[Structure]) -> list[Structure]:
 
 def build_compendium(compendium: model.Compendium, structures: Sequence[Structure], index: Index | None,
                      out_path: Path, *, flow_pngs: Mapping[str, Path] | None = None,
-                     form_docs: Mapping[str, Path] | None = None, internal_mark: bool = True,
+                     flow_svgs: Mapping[str, Path] | None = None, form_docs: Mapping[str, Path] | None = None, internal_mark: bool = True,
                      toc_pages: Sequence[int] | None = None) -> Path:
     """Write the compendium DOCX and return its path.
 
     out_path is the file, or an existing directory to hold compendium_filename().
     flow_pngs maps a document id to its flowchart PNG, form_docs to its blank
     form DOCX; either takes the place of the document's flattened source text.
+    flow_svgs gives the SVG each PNG was drawn from, which says where a chart too
+    tall for a page may be cut (without it, the chart is shrunk onto its page).
     toc_pages gives the first page of each document in print order (e.g. as
     measured in the PDF) for the contents, which are otherwise computed here (estimate_pages);
     Word only recomputes them when asked to update the field.
@@ -700,7 +716,9 @@ def build_compendium(compendium: model.Compendium, structures: Sequence[Structur
     out_path = Path(out_path)
     if out_path.is_dir():
         out_path = out_path / compendium_filename(compendium)
-    entries = [_entry(n, s, index, compendium.edition, flow_pngs or {}, form_docs or {})
+    charts = {doc_id: drawing(Path(png), Path((flow_svgs or {})[doc_id]) if doc_id in (flow_svgs or {}) else None)
+              for doc_id, png in (flow_pngs or {}).items()}
+    entries = [_entry(n, s, index, compendium.edition, charts, form_docs or {})
                for n, s in enumerate(print_order(structures), start=1)]
     package = Package()
     body = el("w:body")
@@ -725,7 +743,7 @@ def build_compendium(compendium: model.Compendium, structures: Sequence[Structur
     return out_path
 
 
-def _entry(n: int, structure: Structure, index: Index | None, edition: str, flow_pngs: Mapping[str, Path],
+def _entry(n: int, structure: Structure, index: Index | None, edition: str, charts: Mapping[str, Drawing],
            form_docs: Mapping[str, Path]) -> Entry:
     doc = structure.doc
     blocks = document_blocks(structure, index)
@@ -734,27 +752,25 @@ def _entry(n: int, structure: Structure, index: Index | None, edition: str, flow
     header = 2 if doc.imprint else 1
     head, text = blocks[:header], blocks[header:]
     head[-1] = replace(head[-1], after=LINE)  # 空一行 between the title block and the text
-    replaced = doc.id in flow_pngs or doc.id in form_docs
-    before, after = editorial_notes(doc, edition, drawing_missing=is_flow(doc) and doc.id not in flow_pngs,
+    replaced = doc.id in charts or doc.id in form_docs
+    before, after = editorial_notes(doc, edition, drawing_missing=is_flow(doc) and doc.id not in charts,
                                     replaced=replaced)
-    replacement: Content | None = None
-    replacement_source = flow_pngs.get(doc.id) or form_docs.get(doc.id)
-    if replacement_source and doc.flattened_text:
+    replacement: list[Content] = []
+    if replaced and doc.flattened_text:
         text = text[:-len(doc.flattened_text.split("\n"))]  # the drawing or form stands for its flattened text
     used = sum(content_lines(b) for b in head + before + text) + 1
     room = TEXT_HEIGHT - used % LINES_PER_PAGE * LINE  # left on the page where the drawing or form would start
-    if doc.id in flow_pngs:
-        replacement = figure(Path(replacement_source), room, may_break=bool(text))
+    if doc.id in charts:
+        replacement = figure_pieces(charts[doc.id], room, may_break=bool(text), title=doc.title)
     elif doc.id in form_docs:
-        replacement = form_body(Path(replacement_source), doc.title)
-        needed = replacement.height * 1.15  # rows grow with their text
+        form = form_body(Path(form_docs[doc.id]), doc.title)
+        needed = form.height * 1.15  # rows grow with their text
         if text:
-            replacement.page_break = room < needed <= TEXT_HEIGHT
+            form.page_break = room < needed <= TEXT_HEIGHT
         elif room < needed:  # only the title and the editor's note above: the form joins them
-            replacement.shrink(room / needed)
-    content: list[Content] = [*head, *before, *text]
-    if replacement is not None:
-        content.append(replacement)
+            form.shrink(room / needed)
+        replacement = [form]
+    content: list[Content] = [*head, *before, *text, *replacement]
     if after and isinstance(content[-1], Block):  # a closing note never stands alone on a page
         content[-1] = replace(content[-1], keep_next=True)
     return Entry(doc, bookmark, content + after)
@@ -822,6 +838,7 @@ def _contents_line(entry: Entry, page: int) -> etree._Element:
 def _documents(body: etree._Element, entries: list[Entry], package: Package) -> list[etree._Element]:
     styles: list[etree._Element] = []
     bookmark = figure_no = control = 0
+    images: dict[Path, str] = {}  # a chart cut into pieces is one image, shown cropped
     for entry in entries:
         for item in entry.content:
             if isinstance(item, Block):
@@ -829,7 +846,10 @@ def _documents(body: etree._Element, entries: list[Entry], package: Package) -> 
                 body.append(paragraph(item, bookmark))
             elif isinstance(item, Figure):
                 figure_no += 1
-                rid = package.add_image(item.path.read_bytes(), item.path.suffix.lstrip(".").lower() or "png")
+                if item.path not in images:
+                    images[item.path] = package.add_image(item.path.read_bytes(),
+                                                          item.path.suffix.lstrip(".").lower() or "png")
+                rid = images[item.path]
                 body.append(figure_paragraph(item, rid, figure_no))
             else:
                 if item.page_break:
