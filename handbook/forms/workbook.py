@@ -3,7 +3,7 @@
 openpyxl reads the package: sheet names, styles (number formats, which styles are dates), the
 1900/1904 calendar. The cells are read by one regular-expression pass over the sheet's XML: a
 C loop with little Python per cell, where openpyxl's parser builds a dictionary and an element
-for each (for 1,000 rows several times the cost; benchmarks/RESULTS.md, “Excel 批量填写”).
+for each (0.04 against 0.10 ms a record for 1,000 rows; benchmarks/RESULTS.md, “Excel 批量填写”).
 The pass knows the cells Excel, WPS, LibreOffice and openpyxl write (shared or inline text,
 numbers, dates, booleans, errors, formulas with their cached value); on anything else in the
 sheet, even one unknown attribute, the whole sheet goes to openpyxl's own parser instead.
