@@ -187,18 +187,19 @@ def rasterise(svg_file: Path, png_file: Path, dpi: int) -> None:
     write_file(png_file, svg_to_png(svg_file.read_bytes(), dpi))
 
 
-# A worker process: python -c RASTER_WORKER <the folder that holds handbook/> <dpi> <svg> <png> [<svg> <png> …]
-RASTER_WORKER = "import sys; sys.path.insert(0, sys.argv[1]); from handbook.d2 import raster_worker; raster_worker(sys.argv[2:])"
+# A worker process: python -c RASTER_WORKER <the folder that holds handbook/> <dpi>, then on stdin one
+# "<svg file>\t<png file>" line per drawing (not on the command line, which Windows limits to 32 K characters)
+RASTER_WORKER = "import sys; sys.path.insert(0, sys.argv[1]); from handbook.d2 import raster_worker; raster_worker(sys.argv[2])"
 
 
-def raster_worker(args: list[str]) -> None:
-    """Rasterise the (svg, png) pairs named on the command line; a failure is one line on stderr, exit 1."""
+def raster_worker(dpi: str) -> None:
+    """Rasterise the (svg, png) pairs named on stdin; a failure is one line on stderr, exit 1."""
     import sys
 
-    dpi, names = int(args[0]), args[1:]
     try:
-        for svg, png in zip(names[::2], names[1::2]):
-            rasterise(Path(svg), Path(png), dpi)
+        for line in sys.stdin.buffer.read().decode("utf-8").splitlines():
+            svg, png = line.split("\t")
+            rasterise(Path(svg), Path(png), int(dpi))
     except D2Error as error:
         sys.stderr.write("\n" + " ".join(str(error).split()) + "\n")  # the message as the last line
         sys.exit(1)
@@ -208,13 +209,16 @@ def start_raster_worker(pairs: list[tuple[Path, Path]], dpi: int) -> subprocess.
     """A Python process of its own that rasterises the pairs: resvg holds the GIL for a whole drawing."""
     import sys
 
-    names = [str(name) for pair in pairs for name in pair]
-    return subprocess.Popen([sys.executable, "-c", RASTER_WORKER, str(Path(__file__).resolve().parent.parent),
-                             str(dpi), *names], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    worker = subprocess.Popen([sys.executable, "-c", RASTER_WORKER, str(Path(__file__).resolve().parent.parent),
+                               str(dpi)], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    worker.stdin.write("".join(f"{svg}\t{png}\n" for svg, png in pairs).encode("utf-8"))
+    worker.stdin.close()
+    return worker
 
 
 def finish_raster_worker(worker: subprocess.Popen) -> None:
-    _, stderr = worker.communicate()
+    stderr = worker.stderr.read()
+    worker.wait()
     if worker.returncode != 0:
         detail = stderr.decode("utf-8", "replace").strip().splitlines()
         raise D2Error(detail[-1] if detail else f"SVG 转 PNG 的进程意外退出（退出码 {worker.returncode}）")

@@ -265,6 +265,12 @@ def test_the_worker_processes_make_the_pngs_this_process_would(rendered, images,
     here = flowcharts.rasterise_all({flow_id: rendered[flow_id].svg_path}, tmp_path / "out",
                                     cache_dir=tmp_path / "cache", workers=1)
     assert here[flow_id].read_bytes() == images[flow_id].read_bytes()
+    folder = tmp_path / "流程 图"  # the files' names reach the workers intact, whatever the system's encoding
+    (folder / "in").mkdir(parents=True)
+    svg = folder / "in" / "电视 电话.svg"
+    svg.write_bytes(rendered[flow_id].svg_path.read_bytes())
+    there = flowcharts.rasterise_all({flow_id: svg, "copy": svg}, folder / "out", cache_dir=folder / "缓存")
+    assert there[flow_id].read_bytes() == there["copy"].read_bytes() == images[flow_id].read_bytes()
 
 
 def test_a_failing_worker_process_is_reported_in_chinese(tmp_path):
