@@ -53,6 +53,9 @@ class Sample:
     bytes: int  # search index files the page asked for, by their size on disk
     files: int
     results: int  # result links
+    # load event → answer painted: also the time the page took to take the typing (Material's worker
+    # under file:// builds its index on the page's own thread, so the keys wait, not the query)
+    after_load_ms: float | None = None
 
 
 class Requests:
@@ -109,6 +112,7 @@ def first_search(browser, site: Path, base: str, *, answered_js: str = ANSWERED_
         ms = timed_query(page, query, answered_js, timeout_s)
         if ms is None:
             return (Sample(None, 0, 0, 0), None) if later else Sample(None, 0, 0, 0)
+        after_load = page.evaluate("window.__shownAt - performance.getEntriesByType('navigation')[0].loadEventEnd")
         results = page.locator(".md-search-result__list a").count()
         files = requests.index_files()  # what the first query (and the page before it) read
         if later:
@@ -118,7 +122,7 @@ def first_search(browser, site: Path, base: str, *, answered_js: str = ANSWERED_
         context.close()
     if guard.blocked or not results:
         raise RuntimeError(f"搜索测量无效：结果 {results} 个，外部请求 {guard.blocked}")
-    sample = Sample(ms, sum(p.stat().st_size for p in files), len(files), results)
+    sample = Sample(ms, sum(p.stat().st_size for p in files), len(files), results, after_load)
     return (sample, later_ms) if later else sample
 
 

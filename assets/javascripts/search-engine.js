@@ -2,7 +2,7 @@
  * The handbook's one search engine: reads the index the build wrote (search/*.js,
  * see handbook/search_index.py), segments a query with the index's own vocabulary,
  * ranks, filters and makes the snippets. The page (search-ui.js) and the tests
- * (under Node, tests/search_engine.js) run this same file on the same index files.
+ * (under Node, tests/support/search_engine.js) run this same file on the same index files.
  *
  * A query word is either a term of the index (or a synonym of one) or it matches
  * nothing: no single characters are tried in its place, no prefixes. Ranking, in
