@@ -15,8 +15,10 @@ the one query engine, also run by the tests under Node) only adds up weights.
 Everything is written as script files under search/ (a script tag loads from
 file:// where fetch cannot): core.js with the vocabulary, the documents and the
 synonyms; p-N.js, the postings of the terms whose hash falls into shard N;
-t-N.js, the text of a run of entries for snippets. A query loads core.js once,
-one shard per term and the text of the entries it shows.
+t-N.js, the text of a run of entries for snippets. The page loads core.js once,
+at page load (and every file, when the whole index is small: core's "preload"); a
+query loads one shard per term and then, in one go, the text of the entries it
+checks for the exact query and of those it shows.
 """
 
 from __future__ import annotations
@@ -47,8 +49,14 @@ PENDING_STATUS = "待录入"
 K1, B = 1.2, 0.75
 TITLE_WEIGHT = 3.0
 WEIGHT_SCALE = 100  # weights are stored as integers: round(weight * WEIGHT_SCALE)
-SHARD_BYTES = 48 * 1024  # target size of one posting shard / one text chunk
+SHARD_BYTES = 48 * 1024  # target size of one posting shard
+# Target size of one text chunk: a query reads the chunks of the entries it shows and checks, each
+# in a different chunk at scale, so a small chunk means fewer bytes for the same number of files
+TEXT_BYTES = 16 * 1024
 MAX_SHARDS = 1024
+# An index this small (the real handbook's is about 150 KB) is read whole once the page has loaded, so the
+# first query reads no file; a larger one is read as queries need it
+PRELOAD_BYTES = 512 * 1024
 
 HAN = bre.compile(r"\p{script: Han}+")  # the JS engine uses /\p{Script=Han}+/u: the same runs
 WORD = re.compile(r"[0-9a-z]+", re.IGNORECASE)
@@ -381,7 +389,7 @@ def build_index(pages: list[Page], html_of, synonyms: dict[str, list[str]] | Non
             previous = number
         shards[term_hash(term) % shard_count][term] = flat
     rows = [[e.anchor, e.title, e.body] for e in entries]
-    starts = chunk_ranges([len(json.dumps(r, ensure_ascii=False).encode()) for r in rows], SHARD_BYTES)
+    starts = chunk_ranges([len(json.dumps(r, ensure_ascii=False).encode()) for r in rows], TEXT_BYTES)
     files = {}
     for number, shard in enumerate(shards):
         files[f"p-{number}.js"] = script(f"p-{number}", shard)
@@ -398,6 +406,7 @@ def build_index(pages: list[Page], html_of, synonyms: dict[str, list[str]] | Non
         "docs": docs,
         "vocabulary": "\n".join(vocabulary),
         "synonyms": {word: [t for t in targets if t] for word, targets in sorted((synonyms or {}).items())},
+        "preload": sum(len(text.encode()) for text in files.values()) <= PRELOAD_BYTES,
     }
     files[CORE_FILE] = script("core", core)
     return files

@@ -16,19 +16,11 @@ import jieba
 import pytest
 
 from support import search_queries as sq
+from support.search_node import run_engine
 from handbook import search_index
 from handbook.synonyms import load_synonyms, synonym_problems
 
-RUNNER = Path(__file__).resolve().parent / "support" / "search_engine.js"
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def run_engine(site: Path, queries: list) -> list[dict]:
-    asked = [q if isinstance(q, list) else [q, {}] for q in queries]
-    done = subprocess.run(["node", str(RUNNER), str(site)], input=json.dumps(asked),
-                          capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
 
 
 @pytest.fixture(scope="module")
@@ -171,6 +163,20 @@ def test_index_shards_postings_and_text(core, built_site):
                            + [f"t-{n}.js" for n in range(len(core["chunks"]))])
     for name in files:
         assert read_script(built_site / "search" / name)[0] == name[:-3]
+
+
+def test_a_small_index_is_read_whole_and_a_large_one_as_queries_need_it(core, monkeypatch):
+    assert core["preload"] is True  # the real handbook: every file once the page has loaded
+    page = search_index.Page("a.html", "甲规则", "议事决策", "现行", None, False)
+    html = '<article class="md-content__inner md-typeset"><h1>甲规则</h1><p>会议应当有半数以上成员到会。</p></article>'
+    small = search_index.build_index([page], lambda name: html)
+    monkeypatch.setattr(search_index, "PRELOAD_BYTES", sum(len(t.encode()) for n, t in small.items() if n != "core.js") - 1)
+    large = search_index.build_index([page], lambda name: html)
+    assert read_core(small["core.js"])["preload"] is True and read_core(large["core.js"])["preload"] is False
+
+
+def read_core(text: str) -> dict:
+    return json.loads(text[text.index(",") + 1:text.rindex(")")])
 
 
 def test_python_and_javascript_hash_terms_alike(built_site):

@@ -2,7 +2,7 @@
  * The handbook's one search engine: reads the index the build wrote (search/*.js,
  * see handbook/search_index.py), segments a query with the index's own vocabulary,
  * ranks, filters and makes the snippets. The page (search-ui.js) and the tests
- * (under Node, tests/search_engine.js) run this same file on the same index files.
+ * (under Node, tests/support/search_engine.js) run this same file on the same index files.
  *
  * A query word is either a term of the index (or a synonym of one) or it matches
  * nothing: no single characters are tried in its place, no prefixes. Ranking, in
@@ -84,6 +84,7 @@
     this.load = load
     this.core = null
     this.files = new Map()
+    this.decoded = new Map() // term → its postings
   }
 
   Engine.prototype.file = function (name) {
@@ -102,6 +103,19 @@
     return this.core
   }
 
+  /* Every file of the index, when the build found it small enough (core's "preload"): read while the
+     reader looks at the page, so the first query waits for none. */
+  Engine.prototype.preload = function () {
+    var self = this
+    return this.ready().then(function (core) {
+      if (!core.data.preload) return
+      var names = []
+      for (var n = 0; n < core.data.shards; n++) names.push("p-" + n)
+      core.data.chunks.forEach(function (_, n) { names.push("t-" + n) })
+      return Promise.all(names.map(function (name) { return self.file(name) }))
+    })
+  }
+
   function prepare(data) {
     var vocabulary = new Set(data.vocabulary ? data.vocabulary.split("\n") : [])
     var maxLength = 1
@@ -111,9 +125,12 @@
       synonyms.set(word.toLowerCase(), data.synonyms[word])
       maxLength = Math.max(maxLength, charLength(word))
     })
-    var docStarts = data.docs.map(function (d) { return d[5] })
+    var entryDocs = new Int32Array(data.entries) // entry number → document number
+    data.docs.forEach(function (d, number) {
+      entryDocs.fill(number, d[5], number + 1 < data.docs.length ? data.docs[number + 1][5] : data.entries)
+    })
     return {
-      data: data, vocabulary: vocabulary, synonyms: synonyms, maxLength: maxLength, docStarts: docStarts,
+      data: data, vocabulary: vocabulary, synonyms: synonyms, maxLength: maxLength, entryDocs: entryDocs,
       docs: data.docs.map(function (d, number) {
         return { number: number, page: d[0], title: d[1], category: data.categories[d[2]], status: d[3],
                  sourcePage: d[4], pending: d[3] === "待录入" }
@@ -195,9 +212,24 @@
     return { words: words, missing: missing, phrase: (text.match(/[\p{Script=Han}0-9a-z]+/gu) || []).join("") }
   }
 
+  /* A term's postings, decoded once: entry numbers (ascending) and their weights (every weight is at least 1). */
   Engine.prototype.postings = function (core, term) {
+    var decoded = this.decoded
+    if (decoded.has(term)) return Promise.resolve(decoded.get(term))
     var shard = "p-" + (termHash(term) % core.data.shards)
-    return this.file(shard).then(function (data) { return data[term] || [] })
+    return this.file(shard).then(function (data) {
+      if (!decoded.has(term)) {
+        var flat = data[term] || [], count = flat.length >> 1
+        var numbers = new Int32Array(count), weights = new Int32Array(count), number = 0
+        for (var k = 0; k < count; k++) {
+          number += flat[2 * k]
+          numbers[k] = number
+          weights[k] = flat[2 * k + 1]
+        }
+        decoded.set(term, { numbers: numbers, weights: weights })
+      }
+      return decoded.get(term)
+    })
   }
 
   Engine.prototype.rows = function (core, numbers) {
@@ -226,76 +258,115 @@
       var parsed = self.parse(core, query)
       var alternatives = []
       parsed.words.forEach(function (word, w) {
-        word.alternatives.forEach(function (alt, a) { alternatives.push({ word: w, alt: a, terms: alt.terms }) })
+        word.alternatives.forEach(function (alt, a) {
+          alternatives.push({ word: w, alt: a, terms: alt.terms, synonym: alt.synonym, literal: !!alt.literal })
+        })
       })
       var terms = Array.from(new Set([].concat.apply([], alternatives.map(function (a) { return a.terms }))))
       return Promise.all(terms.map(function (t) { return self.postings(core, t) })).then(function (lists) {
         var byTerm = new Map()
-        terms.forEach(function (t, i) {
-          var weights = new Map(), number = 0, list = lists[i]
-          for (var k = 0; k < list.length; k += 2) {
-            number += list[k]
-            weights.set(number, list[k + 1])
-          }
-          byTerm.set(t, weights)
-        })
+        terms.forEach(function (t, i) { byTerm.set(t, lists[i]) })
         return self.rank(core, parsed, alternatives, byTerm, options, limit)
       })
     })
   }
 
+  /* The matches of a query, one slot per index entry (typed arrays: a common word at 2,000 documents
+     matches tens of thousands of entries). For each entry: the best weight of each query word, and
+     which alternatives (the word itself, its synonyms) it holds; `entries` lists the matched ones in
+     the order they were first met. */
+  function Matches(size, parsed, alternatives) {
+    this.alternatives = alternatives
+    this.best = parsed.words.map(function () { return new Float64Array(size) })
+    this.holds = alternatives.map(function () { return new Uint8Array(size) })
+    this.entries = []
+    this.met = new Uint8Array(size)
+  }
+
+  Matches.prototype.words = function (number) { // the query words an entry holds: word → its alternatives
+    var found = new Map()
+    for (var k = 0; k < this.alternatives.length; k++) {
+      if (!this.holds[k][number]) continue
+      var a = this.alternatives[k]
+      if (!found.has(a.word)) found.set(a.word, { weight: this.best[a.word][number], alts: [] })
+      found.get(a.word).alts.push(a.alt)
+    }
+    return found
+  }
+
+  function denseWeights(size, list) { // term weight by entry number, 0 where the term is absent
+    var dense = new Int32Array(size)
+    for (var k = 0; k < list.numbers.length; k++) dense[list.numbers[k]] = list.weights[k]
+    return dense
+  }
+
+  /* An alternative made of several terms counts where all of them occur, with the sum of their weights. */
   Engine.prototype.rank = function (core, parsed, alternatives, byTerm, options, limit) {
     var self = this
-    var scores = new Map() // entry → {score, words: Map(word → {weight, alt})}
-    alternatives.forEach(function (a) {
+    var size = core.data.entries
+    var matches = new Matches(size, parsed, alternatives)
+    var dense = new Map()
+    alternatives.forEach(function (a, k) {
       var first = byTerm.get(a.terms[0])
-      first.forEach(function (weight, number) {
-        var total = 0
-        for (var i = 0; i < a.terms.length; i++) {
-          var w = byTerm.get(a.terms[i]).get(number)
-          if (w === undefined) return
+      var rest = a.terms.slice(1).map(function (t) {
+        if (!dense.has(t)) dense.set(t, denseWeights(size, byTerm.get(t)))
+        return dense.get(t)
+      })
+      var best = matches.best[a.word], holds = matches.holds[k]
+      next: for (var i = 0; i < first.numbers.length; i++) {
+        var number = first.numbers[i], total = first.weights[i]
+        for (var j = 0; j < rest.length; j++) {
+          var w = rest[j][number]
+          if (!w) continue next
           total += w
         }
-        if (parsed.words[a.word].alternatives[a.alt].synonym) total *= 0.9
-        var hit = scores.get(number)
-        if (!hit) scores.set(number, hit = { words: new Map() })
-        var found = hit.words.get(a.word)
-        if (!found) hit.words.set(a.word, found = { weight: 0, alts: [] })
-        found.weight = Math.max(found.weight, total)
-        found.alts.push(a.alt)
-      })
+        if (a.synonym) total *= 0.9
+        if (!matches.met[number]) {
+          matches.met[number] = 1
+          matches.entries.push(number)
+        }
+        if (total > best[number]) best[number] = total
+        holds[number] = 1
+      }
     })
-    var literal = []
-    scores.forEach(function (hit, number) {
-      hit.words.forEach(function (w, word) {
-        if (w.alts.some(function (a) { return parsed.words[word].alternatives[a].literal })) literal.push(number)
-      })
-    })
-    return self.rows(core, literal).then(function (rows) {
+    // a word the vocabulary covers only in pieces counts where the entry holds it literally
+    var literal = alternatives.map(function (a, k) { return a.literal ? k : -1 }).filter(function (k) { return k >= 0 })
+    var checked = matches.entries.filter(function (n) { return literal.some(function (k) { return matches.holds[k][n] }) })
+    if (!checked.length) return self.ranked(core, parsed, matches, options, limit)
+    return self.rows(core, checked).then(function (rows) {
       rows.forEach(function (row, number) {
         var text = (row.title + row.text).toLowerCase()
-        var hit = scores.get(number)
-        hit.words.forEach(function (w, word) {
-          var alternatives = parsed.words[word].alternatives
-          w.alts = w.alts.filter(function (a) { return !alternatives[a].literal || text.includes(alternatives[a].text) })
-          if (!w.alts.length) hit.words.delete(word)
+        literal.forEach(function (k) {
+          var alt = parsed.words[alternatives[k].word].alternatives[alternatives[k].alt]
+          if (matches.holds[k][number] && !text.includes(alt.text)) matches.holds[k][number] = 0
         })
-        if (!hit.words.size) scores.delete(number)
       })
-      return self.ranked(core, parsed, scores, options, limit)
+      return self.ranked(core, parsed, matches, options, limit)
     })
   }
 
-  Engine.prototype.ranked = function (core, parsed, scores, options, limit) {
+  /* Ranking, in order: text entered before placeholders, the exact query in the entry, every query
+     word in the entry, the BM25 weights, the entry's place in the index. */
+  Engine.prototype.ranked = function (core, parsed, matches, options, limit) {
     var self = this
-    var candidates = []
+    var wordCount = parsed.words.length
     var facets = { categories: {}, statuses: {} }
     var matchedWords = new Set()
     var docsSeen = new Set()
-    scores.forEach(function (hit, number) {
-      var doc = core.docs[lastAtMost(core.docStarts, number)]
-      var score = 0
-      hit.words.forEach(function (w, word) { score += w.weight; matchedWords.add(word) })
+    var numbers = [], scores = [], all = [], pending = [], docs = []
+    matches.entries.forEach(function (number) {
+      var held = 0, score = 0
+      for (var w = 0; w < wordCount; w++) {
+        var holds = false
+        for (var k = 0; k < matches.alternatives.length; k++)
+          if (matches.alternatives[k].word === w && matches.holds[k][number]) { holds = true; break }
+        if (!holds) continue
+        held++
+        score += matches.best[w][number]
+        matchedWords.add(w)
+      }
+      if (!held) return
+      var doc = core.docs[core.entryDocs[number]]
       if (!docsSeen.has(doc.number)) {
         docsSeen.add(doc.number)
         facets.categories[doc.category] = (facets.categories[doc.category] || 0) + 1
@@ -303,52 +374,60 @@
       }
       if (options.category && doc.category !== options.category) return
       if (options.status && doc.status !== options.status) return
-      candidates.push({ number: number, doc: doc, score: score, all: hit.words.size === parsed.words.length,
-                        hit: hit, phrase: false })
+      numbers.push(number); scores.push(score); all.push(held === wordCount); pending.push(doc.pending); docs.push(doc)
     })
-    function order(a, b) {
-      return (a.doc.pending - b.doc.pending) || (b.phrase - a.phrase) || (b.all - a.all) ||
-             (b.score - a.score) || (a.number - b.number)
-    }
-    candidates.sort(order)
+    var order = numbers.map(function (_, i) { return i }).sort(function (a, b) {
+      return (pending[a] - pending[b]) || (all[b] - all[a]) || (scores[b] - scores[a]) || (numbers[a] - numbers[b])
+    })
     // a word no entry holds is reported, not searched
     parsed.missing = parsed.missing.concat(parsed.words.filter(function (w, i) { return !matchedWords.has(i) })
                                                       .map(function (w) { return w.text }))
     var phrase = parsed.phrase
     var literal = parsed.words.length === 1 && parsed.words[0].text === phrase &&
                   !parsed.words[0].alternatives.some(function (a) { return a.synonym })
-    var checked = literal ? [] : candidates.filter(function (c) { return !c.doc.pending }).slice(0, PHRASE_CANDIDATES)
-    return self.rows(core, checked.map(function (c) { return c.number })).then(function (rows) {
-      candidates.forEach(function (c) {
-        if (literal) c.phrase = c.hit.words.size === 1 && !c.doc.pending
-        else if (rows.has(c.number)) {
-          var row = rows.get(c.number)
-          c.phrase = phrase.length > 0 && (row.title + row.text).toLowerCase().replace(/\s+/g, "").includes(phrase)
-        }
+    var phrased = new Uint8Array(numbers.length)
+    var checked = literal ? [] : order.filter(function (i) { return !pending[i] }).slice(0, PHRASE_CANDIDATES)
+    if (literal) order.forEach(function (i) { phrased[i] = pending[i] ? 0 : 1 })
+    // The exact query only lifts checked entries ahead of the others, so the pages shown are among those of
+    // the checked entries and the first `limit` pages as they stand: their text is read in one go.
+    var wanted = new Set(checked.map(function (i) { return docs[i].number }))
+    firstPages(order, docs, pending, limit).forEach(function (d) { wanted.add(d) })
+    var read = order.filter(function (i) { return wanted.has(docs[i].number) || pending[i] })
+    return self.rows(core, read.map(function (i) { return numbers[i] })).then(function (rows) {
+      checked.forEach(function (i) {
+        var row = rows.get(numbers[i])
+        phrased[i] = phrase.length > 0 && (row.title + row.text).toLowerCase().replace(/\s+/g, "").includes(phrase) ? 1 : 0
       })
-      candidates.sort(order)
-      candidates.forEach(function (c, i) { c.rank = i })
-      var groups = [], byDoc = new Map()
-      candidates.forEach(function (c) {
-        var group = byDoc.get(c.doc.number)
-        if (!group) {
-          group = { doc: c.doc, entries: [] }
-          byDoc.set(c.doc.number, group)
-          groups.push(group)
-        }
-        group.entries.push(c)
+      // entries with the exact query first; otherwise the order stands (checked entries lead the list)
+      order = order.filter(function (i) { return phrased[i] && !pending[i] })
+                   .concat(order.filter(function (i) { return !(phrased[i] && !pending[i]) }))
+      // pages in the order of their best entry; entries are made only for the pages the answer shows
+      var pages = [], seen = new Set()
+      order.forEach(function (i) {
+        if (!seen.has(docs[i].number)) { seen.add(docs[i].number); pages.push(docs[i]) }
       })
-      var shown = groups.filter(function (g) { return !g.doc.pending }).slice(0, limit)
-      var pending = groups.filter(function (g) { return g.doc.pending })
-      var numbers = [].concat.apply([], shown.concat(pending).map(function (g) {
-        return g.entries.map(function (c) { return c.number })
-      }))
-      return self.rows(core, numbers).then(function (rows) {
-        return self.answer(core, parsed, shown, pending, rows, {
-          total: groups.filter(function (g) { return !g.doc.pending }).length, facets: facets,
-        })
+      var withText = pages.filter(function (d) { return !d.pending })
+      var groups = withText.slice(0, limit).concat(pages.filter(function (d) { return d.pending }))
+        .map(function (d) { return { doc: d, entries: [] } })
+      var byDoc = new Map(groups.map(function (g) { return [g.doc.number, g] }))
+      order.forEach(function (i, rank) {
+        var group = byDoc.get(docs[i].number)
+        if (group) group.entries.push({ number: numbers[i], doc: docs[i], score: scores[i], all: all[i],
+                                        phrase: !!phrased[i], rank: rank, hit: { words: matches.words(numbers[i]) } })
+      })
+      var shown = groups.filter(function (g) { return !g.doc.pending })
+      var waiting = groups.filter(function (g) { return g.doc.pending })
+      return self.answer(core, parsed, shown, waiting, rows, {
+        total: withText.length, facets: facets,
       })
     })
+  }
+
+  function firstPages(order, docs, pending, limit) { // the first `limit` pages with text, in this order
+    var pages = new Set()
+    for (var k = 0; k < order.length && pages.size < limit; k++)
+      if (!pending[order[k]]) pages.add(docs[order[k]].number)
+    return pages
   }
 
   /* The words to mark in an entry: each matched word or synonym where the entry holds it whole, else its terms. */

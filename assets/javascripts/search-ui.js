@@ -8,7 +8,9 @@
   "use strict"
 
   var DEBOUNCE_MS = 50
-  var PAGE_LIMIT = 20 // pages in the list before "显示更多"
+  // pages in the list before "显示更多" (Material's list also renders ten at a time): each page shown
+  // costs the first search a text file to read
+  var PAGE_LIMIT = 10
   var STATUSES = ["现行", "试行", "废止"]
 
   var script = document.currentScript
@@ -46,6 +48,11 @@
   }
 
   function siteUrl(path) { return new URL(path, base).href }
+
+  function whenIdle(task) {
+    if (window.requestIdleCallback) requestIdleCallback(task, { timeout: 1000 })
+    else setTimeout(task, 0)
+  }
 
   function setUp() {
     var box = document.querySelector("[data-handbook-query]")
@@ -228,7 +235,9 @@
       box.focus()
       run()
     } else {
-      engine.ready().catch(function () {}) // read the vocabulary while the reader looks at the page
+      // read the vocabulary (and a small index whole) while the reader looks at the page
+      engine.ready().then(function () { whenIdle(function () { engine.preload().catch(function () {}) }) })
+        .catch(function () {})
     }
   }
 

@@ -10,6 +10,16 @@ from harness import Result, search, search_box, target_of
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from support import search_queries as sq  # noqa: E402
+from support.search_node import run_engine  # noqa: E402
+
+UI_PAGE_LIMIT = 10  # PAGE_LIMIT of assets/javascripts/search-ui.js: the pages listed before "显示更多结果"
+
+
+@pytest.fixture(scope="module")
+def engine_answers(built_site) -> dict[str, dict]:
+    """The same engine under Node, asked for what the panel asks: the first UI_PAGE_LIMIT pages."""
+    queries = sorted({q for q, _, _ in sq.expectations()})
+    return dict(zip(queries, run_engine(built_site, [[q, {"limit": UI_PAGE_LIMIT}] for q in queries])))
 
 
 def targets(results: list[Result]) -> list[str]:
@@ -25,13 +35,15 @@ def in_viewport(page, selector: str) -> bool:
         "e => { const r = e.getBoundingClientRect(); return r.bottom > 0 && r.top < window.innerHeight; }")
 
 
-def run_query_list(page, site) -> list[str]:
+def run_query_list(page, site, engine_answers) -> list[str]:
     failures = []
     for query, target, within in sq.expectations():
         target = sq.canonical(site, target)
         found = targets(search(page, query))
         if target not in found[:within]:
             failures.append(f"「{query}」前 {within} 个结果中没有 {target}：{found[:within]}")
+        if found != engine_answers[query]["ranked"]:  # the page lists exactly what the engine ranks under Node
+            failures.append(f"「{query}」页面上的结果与 Node 中的引擎不同：{found} ≠ {engine_answers[query]['ranked']}")
     for query, message in sq.ABSENT:
         search(page, query)
         if meta(page) != message or page.locator("[data-handbook-results]").get_attribute("data-state") == "results":
@@ -39,16 +51,16 @@ def run_query_list(page, site) -> list[str]:
     return failures
 
 
-def test_query_list_over_http(desktop, built_site):
+def test_query_list_over_http(desktop, built_site, engine_answers):
     page = desktop.open()
-    assert run_query_list(page, built_site) == []
+    assert run_query_list(page, built_site, engine_answers) == []
     desktop.assert_stayed_local()
 
 
-def test_query_list_from_file_url(file_tab, built_site):
+def test_query_list_from_file_url(file_tab, built_site, engine_answers):
     page = file_tab.open()
     assert page.url.startswith("file://")
-    assert run_query_list(page, built_site) == []
+    assert run_query_list(page, built_site, engine_answers) == []
     file_tab.assert_stayed_local()
 
 
@@ -135,3 +147,30 @@ def test_ime_composition_searches_when_it_ends(desktop):
     }""")
     expect(page.locator('.md-search-result__list a[data-target="shiwuhui-rules.html#art-24"]')).to_be_visible()
     assert page.locator("[data-handbook-results]").get_attribute("data-query") == "末位表态"
+
+
+def shown_pages(page) -> int:
+    return page.locator(".md-search-result__item:not(.hb-search-pending-item)").evaluate_all(
+        "items => new Set(items.map(item => item.dataset.page)).size")
+
+
+def test_more_results_lists_the_next_pages(desktop, built_site):
+    total = run_engine(built_site, ["会议"])[0]["total"]
+    assert total > UI_PAGE_LIMIT  # else this test shows nothing
+    page = desktop.open()
+    search(page, "会议")
+    assert shown_pages(page) == UI_PAGE_LIMIT
+    page.locator(".hb-search-more").click()
+    page.wait_for_function("n => new Set(Array.from(document.querySelectorAll("
+                           "'.md-search-result__item:not(.hb-search-pending-item)'), i => i.dataset.page)).size === n",
+                           arg=min(total, 2 * UI_PAGE_LIMIT))
+    expect(page.locator(".hb-search-more")).to_have_count(1 if total > 2 * UI_PAGE_LIMIT else 0)
+
+
+def test_a_small_index_is_read_before_the_first_query(desktop, built_site):
+    # nothing typed: the page reads every index file once it has loaded, so the first query waits for none
+    names = sorted(p.name for p in (built_site / "search").glob("*.js"))
+    page = desktop.open()
+    page.wait_for_function("names => names.every(n => performance.getEntriesByType('resource')"
+                           ".some(e => e.name.endsWith('/search/' + n)))", arg=names)
+    assert page.locator("[data-handbook-results]").get_attribute("data-state") is None
