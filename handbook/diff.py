@@ -26,7 +26,8 @@ from .load import parse_yaml, validate
 from .refs import Ref, plain_text
 from .render.plain import element_lines
 from .sources import COMPENDIUM_FILE, regulation_files
-from .structure import Element, Structure, build
+from .kinds import build_structure as build
+from .structure import Element, Structure
 
 SIMILAR = 0.5  # below this ratio two texts are different articles, not one edited article
 SKIPPED_META = ("corrections", "history")  # shown by their own pages; a change there is summarised
