@@ -716,7 +716,8 @@ def build_compendium(compendium: model.Compendium, structures: Sequence[Structur
     out_path = Path(out_path)
     if out_path.is_dir():
         out_path = out_path / compendium_filename(compendium)
-    charts = {doc_id: drawing(Path(png), Path((flow_svgs or {})[doc_id]) if doc_id in (flow_svgs or {}) else None)
+    svgs = flow_svgs or {}
+    charts = {doc_id: drawing(Path(png), Path(svgs[doc_id]) if doc_id in svgs else None)
               for doc_id, png in (flow_pngs or {}).items()}
     entries = [_entry(n, s, index, compendium.edition, charts, form_docs or {})
                for n, s in enumerate(print_order(structures), start=1)]

@@ -14,7 +14,6 @@ from the same SVG). A PNG without one cannot be cut and is scaled onto its page 
 from __future__ import annotations
 
 import re
-import struct
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,7 +56,10 @@ class Layout:
 
 
 def drawing(png: Path, svg: Path | None = None) -> Drawing:
-    width, height, dpi = _png_size(png.read_bytes())
+    from docx.image.image import Image  # python-docx reads a PNG's size and its pHYs resolution
+
+    image = Image.from_file(str(png))
+    width, height, dpi = image.px_width, image.px_height, image.horz_dpi
     if svg is None or not svg.is_file():
         return Drawing(png, width, height, dpi)
     text_px, gaps = _svg_geometry(svg.read_bytes(), height)
@@ -104,23 +106,6 @@ def pieces(chart: Drawing, scale: float, first_room: int, page_room: int) -> tup
         top, room = at, page_room
     cut.append((top, chart.height))
     return tuple(cut)
-
-
-def _png_size(png: bytes) -> tuple[int, int, int]:
-    """Width and height in pixels and the resolution (pHYs; 96 when the PNG does not say)."""
-    width, height = struct.unpack_from(">II", png, 16)
-    dpi, pos = 96, 8
-    while pos + 8 <= len(png):
-        length, kind = struct.unpack_from(">I4s", png, pos)
-        if kind == b"pHYs":
-            per_metre, _, unit = struct.unpack_from(">IIB", png, pos + 8)
-            if unit == 1:
-                dpi = round(per_metre * 0.0254)
-            break
-        if kind == b"IDAT":
-            break
-        pos += 12 + length
-    return width, height, dpi
 
 
 def _svg_geometry(svg: bytes, png_height: int) -> tuple[float | None, tuple[tuple[int, int], ...]]:

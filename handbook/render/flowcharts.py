@@ -297,10 +297,11 @@ def balanced_shares(todo: list[tuple[Path, Path]], count: int) -> list[list[tupl
     Rasterising takes time in proportion to the pixels, i.e. to the area of the SVG's viewBox."""
     shares: list[list[tuple[Path, Path]]] = [[] for _ in range(count)]
     loads = [0.0] * count
-    for pair in sorted(todo, key=lambda p: (-svg_area(p[0]), str(p[0]))):
+    areas = {pair: svg_area(pair[0]) for pair in todo}
+    for pair in sorted(todo, key=lambda p: (-areas[p], str(p[0]))):
         lightest = loads.index(min(loads))
         shares[lightest].append(pair)
-        loads[lightest] += svg_area(pair[0])
+        loads[lightest] += areas[pair]
     return [share for share in shares if share]
 
 
