@@ -24,7 +24,7 @@ from handbook.importer import run
 from handbook.importer.grammar import Line
 from handbook.refs import plain_text
 from handbook.render.plain import document_lines
-from handbook import structure as structure_module
+from handbook.kinds import build_structure
 from import_helpers import cut_into_paragraphs
 
 SLICES = seed.document_slices(seed.read_body())
@@ -59,7 +59,7 @@ def compare_with_hand(handbook, seq, known) -> str:
     if not outcome.lossless:
         return f"与原文不一致：{outcome.differences[:3]}"
     from handbook import model
-    imported = structure_module.build(model.DOCUMENT.validate_python(outcome.data))
+    imported = build_structure(model.DOCUMENT.validate_python(outcome.data))
     if hand.doc.kind in DRAWN or hand.doc.kind == "pending":
         expected_kind = "pending" if not document_lines(hand, handbook.index)[1:] else "outline"
         if imported.doc.kind != expected_kind:
@@ -141,7 +141,7 @@ def test_seed_documents_run_together_on_one_line_keep_their_numbered_skeleton(ha
             continue
         outcome = run.import_lines(handbook.root, [Line(SLICES[seq], 1)], shown="seed.txt", into=hand.doc.id,
                                    force=True, known=known)
-        imported = structure_module.build(model.DOCUMENT.validate_python(outcome.data))
+        imported = build_structure(model.DOCUMENT.validate_python(outcome.data))
         a, b = numbered_skeleton(hand), numbered_skeleton(imported)
         missing = sorted((Counter(a) - Counter(b)).elements())
         extra = sorted((Counter(b) - Counter(a)).elements())
