@@ -10,9 +10,11 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 from . import publish, site
+from .d2 import D2Error
 from .errors import HandbookError, Problem
 from .lock import build_locks
 from .outputs import OUTPUTS
@@ -77,12 +79,25 @@ def _build_site(root: Path, out: Path, build_dir: Path, profile: str, pdf: bool,
                                      hint="Debian/Ubuntu：apt-get install libreoffice-writer-nogui fonts-noto-cjk "
                                           "fonts-arphic-ukai；不加 --pdf 则只生成 DOCX")])
     build = Build(handbook, root, build_dir, pdf=pdf)
-    generated = write_sources(build, outputs)
-    with publish.staging(out, profile) as staging:
-        try:
-            files = run_mkdocs_and_the_rest(
-                lambda: site.run_mkdocs(generated.config, staging, source_date_epoch(handbook)), build, staging, outputs)
-        except PdfError as error:
-            raise HandbookError([Problem("build.py", 1, 1, f"PDF 生成失败：{error}")]) from error
-        site.write_files(staging, files)
+    with drawing_failures(handbook):
+        generated = write_sources(build, outputs)
+        with publish.staging(out, profile) as staging:
+            try:
+                files = run_mkdocs_and_the_rest(
+                    lambda: site.run_mkdocs(generated.config, staging, source_date_epoch(handbook)), build, staging,
+                    outputs)
+            except PdfError as error:
+                raise HandbookError([Problem("build.py", 1, 1, f"PDF 生成失败：{error}")]) from error
+            site.write_files(staging, files)
     return handbook
+
+
+@contextmanager
+def drawing_failures(handbook: Handbook):
+    """A flowchart D2 or the rasteriser refused, as a problem of the flow's own file (the build stops)."""
+    try:
+        yield
+    except D2Error as error:
+        source = handbook.sources.get(error.key or "")
+        where = source.shown if source else "build.py"
+        raise HandbookError([Problem(where, 1, 1, f"流程图生成失败：{error}")]) from error

@@ -186,3 +186,32 @@ def test_the_build_fills_an_empty_folder_and_replaces_an_earlier_site(mini_proje
     assert run_build(mini_project, out, capsys)[0] == 0
     assert "所有测试会议" in (out / "alpha.html").read_text(encoding="utf-8")
     assert leftovers(out) == []
+
+
+MINI_FLOW = """\
+id: mini-flow
+kind: flow
+title: 测试流程图
+issuer: 机关
+category: 其他
+nodes:
+  - {id: start, label: 签收, kind: start}
+  - {id: finish, label: 存档, kind: end}
+edges:
+  - {from: start, to: finish}
+"""
+
+
+def test_a_drawing_d2_refuses_stops_the_build_with_the_flow_file_named(built, monkeypatch):
+    from handbook.render import flowcharts
+
+    project, out, before = built
+    (project / "regulations" / "mini-flow.yaml").write_text(MINI_FLOW, encoding="utf-8")
+    monkeypatch.setattr(flowcharts, "d2_source", lambda doc, index=None: "a -> {")
+    with pytest.raises(HandbookError) as caught:
+        build_site(project, out)
+    [problem] = caught.value.problems
+    assert problem.path == "regulations/mini-flow.yaml"
+    assert problem.message.startswith("流程图生成失败：D2 无法渲染流程图「测试流程图」：D2 报告错误："), problem.message
+    assert tree(out) == before
+    assert leftovers(out) == []

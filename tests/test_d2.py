@@ -171,3 +171,19 @@ def test_png_draws_the_chinese_glyphs():
 def test_too_low_resolution_is_refused(svg):
     with pytest.raises(d2.D2Error, match="过低"):
         d2.svg_to_png(svg, 50)
+
+
+def test_drawings_sharing_a_run_come_out_as_drawn_alone(svg):
+    # one run of D2 draws every flow; a drawing must not depend on which others share the run
+    other = 'x: "督办"\ny: "归档"\nx -> y'
+    together = d2.render_svgs({"drawing": SOURCE, "other": other})
+    assert together["drawing"] == svg
+    assert together["other"] == d2.render_svgs({"other": other})["other"]
+    assert texts(together["other"]) == ["督办", "归档"]
+
+
+def test_a_refused_drawing_in_a_shared_run_is_named_with_its_own_lines():
+    with pytest.raises(d2.D2Error) as caught:
+        d2.render_svgs({"good": SOURCE, "bad": "a -> b\nc -> {"}, names={"good": "甲图", "bad": "乙图"})
+    message = str(caught.value)
+    assert message.startswith("D2 无法渲染乙图：D2 报告错误：") and "-:2:1:" not in message and "2:1:" in message, message

@@ -312,7 +312,7 @@ def test_unchanged_flows_come_from_the_cache(handbook, flows, monkeypatch, tmp_p
     pngs = flowcharts.rasterise_all(svgs, tmp_path / "a", cache_dir=cache)
     assert sorted(p.suffix for p in cache.iterdir()) == [".png", ".png", ".svg", ".svg"]
     drawn = []
-    monkeypatch.setattr(d2, "render_svg", lambda source, **kw: drawn.append(source) or pytest.fail("不应重新渲染"))
+    monkeypatch.setattr(d2, "render_svgs", lambda sources, **kw: drawn.append(sources) or pytest.fail("不应重新渲染"))
     monkeypatch.setattr(d2, "start_raster_worker", lambda *a: pytest.fail("不应重新生成 PNG"))
     second = flowcharts.render_all(small, tmp_path / "b", index=handbook.index, cache_dir=cache)
     assert [second[d.id].svg_path.read_bytes() for d in small] == [first[d.id].svg_path.read_bytes() for d in small]
@@ -323,10 +323,11 @@ def test_unchanged_flows_come_from_the_cache(handbook, flows, monkeypatch, tmp_p
     changed = small[0].model_copy(deep=True)
     changed.nodes[1].label = "区委领导作出批示"
     calls = []
-    real = d2.render_svg
-    monkeypatch.setattr(d2, "render_svg", lambda source, **kw: calls.append(source) or real(source, **kw))
+    real = d2.render_svgs
+    monkeypatch.setattr(d2, "render_svgs", lambda sources, **kw: calls.append(sources) or real(sources, **kw))
     third = flowcharts.render_all([changed], tmp_path / "c", index=handbook.index, cache_dir=cache)
-    assert len(calls) == 1 and "区委领导作出批示" in third[changed.id].svg_path.read_text(encoding="utf-8")
+    assert [list(c) for c in calls] == [[changed.id]]  # one run of D2, for the changed flow only
+    assert "区委领导作出批示" in third[changed.id].svg_path.read_text(encoding="utf-8")
 
 
 def test_special_characters_in_labels_survive_d2(tmp_path, flows):

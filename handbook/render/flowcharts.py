@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -222,30 +221,23 @@ def workers_for(jobs: int, workers: int | None) -> int:
     return min(workers or MAX_WORKERS, os.cpu_count() or 1, jobs)
 
 
-def draw_all(jobs: list[Job], workers: int | None = None) -> None:
-    """Draw the jobs not in the cache, one per core at a time (threads: each layout is a D2 process)."""
+def draw_all(jobs: list[Job]) -> None:
+    """Draw the jobs not in the cache, all in one run of D2 (each drawing a board named by its flow's id)."""
     todo = [job for job in jobs if not job.cached]
-    workers = workers_for(len(todo), workers)
-    if workers <= 1:
-        for job in todo:
-            d2.draw(job.source, job.title, job.svg_file)
-        return
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(d2.draw, job.source, job.title, job.svg_file) for job in todo]
-        for future in futures:
-            future.result()
+    if todo:
+        d2.draw_all({job.doc.id: (job.source, job.title, job.svg_file) for job in todo})
 
 
 def render_all(flows: list[FlowDocument], out_dir: Path, *, index: Index | None = None,
-               cache_dir: Path = CACHE_DIR, workers: int | None = None) -> dict[str, RenderedFlow]:
+               cache_dir: Path = CACHE_DIR) -> dict[str, RenderedFlow]:
     """Draw every flow as out_dir/<id>.svg, keyed by flow id.
 
-    Only flows whose drawing is not cached are drawn, in parallel. Node links are
+    Only flows whose drawing is not cached are drawn, all in one run of D2. Node links are
     relative to the page that shows the diagram (./doc.html#key), i.e. the site root.
     """
     out_dir = Path(out_dir)
     jobs = [job_for(doc, index, cache_dir) for doc in flows]
-    draw_all(jobs, workers)
+    draw_all(jobs)
     result = {}
     for doc, job in zip(flows, jobs):
         svg_path = out_dir / f"{doc.id}.svg"
