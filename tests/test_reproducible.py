@@ -134,8 +134,7 @@ def test_flowchart_drawings_are_reproducible_without_a_cache(handbook, tmp_path)
     flow = next(s.doc for s in handbook.structures if s.doc.kind == "flow")
     drawn = []
     for n in range(2):
-        rendered = render_all([flow], tmp_path / f"out-{n}", index=handbook.index, cache_dir=tmp_path / f"cache-{n}",
-                              workers=1)[flow.id]
+        rendered = render_all([flow], tmp_path / f"out-{n}", index=handbook.index, cache_dir=tmp_path / f"cache-{n}")[flow.id]
         png = rasterise_all({flow.id: rendered.svg_path}, tmp_path / f"out-{n}", cache_dir=tmp_path / f"cache-{n}")
         drawn.append((rendered.svg_path.read_bytes(), png[flow.id].read_bytes()))
     assert drawn[0][0] == drawn[1][0], "SVG 不同（元素 id 或属性顺序不稳定？）"
