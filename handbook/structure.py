@@ -33,6 +33,17 @@ class Element:
     def id(self) -> str:
         return self.anchors[0]
 
+    @property
+    def leading_clause(self) -> Element | None:
+        """An article's first clause: printed on the article's own line, after its number (第九条 …),
+        so it has no line, no number and no anchor of its own. None for any other element."""
+        return self.children[0] if self.kind == "article" and self.children else None
+
+    @property
+    def further_clauses(self) -> list[Element]:
+        """An article's clauses after the leading one, each a paragraph of its own."""
+        return self.children[1:] if self.kind == "article" else []
+
     def walk(self):
         yield self
         for child in self.children:
@@ -56,9 +67,9 @@ class Structure:
 
 def landing(element: Element, parent: Element | None) -> Element | None:
     """The element whose anchor a link to `element` lands on: itself, or its parent for an article's
-    first clause (it shares the article's line) and for an unnumbered paragraph (it has no anchor);
+    leading clause and for an unnumbered paragraph (neither has an anchor);
     None for a paragraph at the top of a document (the page itself)."""
-    if element.kind == "paragraph" or (parent is not None and parent.kind == "article" and element is parent.children[0]):
+    if element.kind == "paragraph" or (parent is not None and parent.leading_clause is element):
         return parent
     return element
 

@@ -149,7 +149,7 @@ def carry_keys(old: structure.Structure, data: dict, index: Index) -> int:
     keys: dict[tuple[str, str], str] = {}
     for element in old.walk():
         if element.key:
-            text = element.children[0].text if element.kind == "article" else (element.title or "") + (element.text or "")
+            text = element.leading_clause.text if element.kind == "article" else (element.title or "") + (element.text or "")
             keys.setdefault((element.kind, words(text)), element.key)
     kept = 0
 

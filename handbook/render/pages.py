@@ -141,11 +141,11 @@ def render_items(items: list[Element], ctx: PageContext, depth: int) -> list[str
 
 
 def render_article(element: Element, ctx: PageContext, level: int) -> list[str]:
-    first, *rest = element.children
+    first = element.leading_clause
     blocks = [_heading(level, md_escape(element.label), element, "article"),
               f'<p class="art-text"{ctx.cite_attr(element)}>{ctx.html(first.text)}</p>\n']
     blocks += render_items(first.children, ctx, 1)
-    for clause in rest:
+    for clause in element.further_clauses:
         blocks.append(_block("clause", clause, ctx.html(clause.text)))
         blocks += render_items(clause.children, ctx, 1)
     blocks.append(ctx.related_html(element))

@@ -23,11 +23,11 @@ def element_pairs(element: Element, words: Words = None) -> list[tuple[Element, 
         return plain_text(text or "", words)
 
     if element.kind == "article":
-        first, *rest = element.children  # the first clause shares the article's line
+        first = element.leading_clause
         pairs = [(element, f"{element.label} {t(first.text)}")]
         for item in first.children:
             pairs += element_pairs(item, words)
-        for clause in rest:
+        for clause in element.further_clauses:
             pairs += element_pairs(clause, words)
         return pairs
     if element.kind in ("chapter", "section"):
