@@ -10,7 +10,8 @@ from forms_helpers import FORM_IDS, ROOT, controls, form, renderer
 from lxml import html
 
 from handbook.forms.model import FORM
-from handbook.forms.page import download_path, form_links, form_page_markdown, form_page_name, forms_guide_markdown
+from handbook import urls
+from handbook.render.form_pages import form_links, form_page_markdown, forms_guide_markdown
 
 
 @lru_cache(maxsize=None)
@@ -31,9 +32,9 @@ def page(form_id: str) -> list[html.HtmlElement]:
 
 
 def test_page_names_and_download_path():
-    assert form_page_name("lending-slip") == "form-lending-slip.md"
-    assert download_path("lending-slip") == "downloads/lending-slip.docx"
-    assert download_path("lending-slip", "handwritten") == "downloads/lending-slip-print.docx"
+    assert urls.form_page("lending-slip") == "form-lending-slip.md"
+    assert urls.form_download("lending-slip") == "downloads/lending-slip.docx"
+    assert urls.form_print_download("lending-slip") == "downloads/lending-slip-print.docx"
 
 
 def test_lending_slip_page_links_the_rule_that_requires_it():

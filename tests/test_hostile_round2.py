@@ -442,7 +442,7 @@ def test_serve_answers_bad_paths_and_its_server_dies_with_it(mini_project):
 # --- item 7: the public edition cites internal documents without their titles ----------------
 
 def test_a_public_forms_required_by_names_internal_flows_neutrally(handbook):
-    from handbook.forms.page import form_page_markdown
+    from handbook.render.form_pages import form_page_markdown
     from handbook.profile import select
 
     public = select(handbook, "public")

@@ -7,11 +7,10 @@ What the rest of the build uses (imported lazily, so loading the form model stay
     write_blank_forms(out_dir, root, forms) -> paths          output.py   both blanks of each form
     handwritten_blank(form, root) -> bytes                    output.py   the blank to print (no controls)
     browser_files(forms, root) -> {path: script}              browser.py  the form pages' fill-in form
-    form_page_markdown(form, index) -> str                    page.py
-    forms_guide_markdown(forms) -> str                        page.py     the editor guide's forms section
-    form_page_name(form_id), download_path(form_id)           page.py
-    form_links(forms) -> {(doc id, key): forms}               page.py
     preview_css() -> str                                      preview.py
+
+The form pages themselves (what staff read, and the editor guide's forms section) are rendered
+by render/form_pages.py, beside the other pages.
     main(argv) -> int  (python3 build.py fill …)              cli.py
 """
 
@@ -22,8 +21,7 @@ import importlib
 _EXPORTS = {
     "load_forms": "definitions", "reference_problems": "definitions", "document_id": "definitions",
     "write_blank_forms": "output", "handwritten_blank": "output", "browser_files": "browser",
-    "forms_guide_markdown": "page", "form_page_markdown": "page", "form_page_name": "page",
-    "download_path": "page", "form_links": "page", "preview_css": "preview", "main": "cli",
+    "preview_css": "preview", "main": "cli",
 }
 
 

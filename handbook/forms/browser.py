@@ -16,6 +16,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from .. import urls
 from . import data, layout
 from .model import MAX_ROWS, MAX_VALUE_CHARS, Form
 
@@ -64,10 +65,9 @@ def fill_script() -> str:
 def browser_files(forms: list, root: Path) -> dict[str, str]:
     """assets/forms/<form-id>.js for each loaded form and assets/forms/form-fill.js."""
     from .output import renderer_for
-    from .page import FILL_SCRIPT, spec_script_path
 
-    files = {FILL_SCRIPT: fill_script()} if forms else {}
+    files = {urls.FORM_FILL_SCRIPT: fill_script()} if forms else {}
     for loaded in forms:
         blank = renderer_for(root, loaded.form).render(None)
-        files[spec_script_path(loaded.form.id)] = spec_script(loaded.form, blank)
+        files[urls.form_script(loaded.form.id)] = spec_script(loaded.form, blank)
     return files

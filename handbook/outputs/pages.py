@@ -8,7 +8,7 @@ import jinja2
 
 from .. import decide_page, urls
 from ..flow import backlinks
-from ..forms.page import form_links, form_page_markdown, forms_guide_markdown
+from ..render.form_pages import form_links, form_page_markdown, forms_guide_markdown
 from ..render.guide import guide_page
 from ..render.history import changelog_page
 from ..model import FlowDocument

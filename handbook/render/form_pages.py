@@ -12,27 +12,11 @@ from __future__ import annotations
 from markupsafe import Markup, escape
 
 from .. import urls
+from ..forms import layout as lay
+from ..forms.model import FIELD_TYPE_NAMES, Form, FormColumn, FormField
+from ..forms.preview import preview_html
 from ..refs import Index, plain_text, refs_in
-from . import layout as lay
-from .model import FIELD_TYPE_NAMES, Form, FormColumn, FormField
-from .preview import preview_html
-
-def form_page_name(form_id: str) -> str:
-    return urls.form_page(form_id)
-
-
-def download_path(form_id: str, blank: str = "blank") -> str:
-    """The blank to fill in Word/WPS (blank) or to print and write by hand (handwritten)."""
-    return urls.form_download(form_id) if blank == "blank" else urls.form_print_download(form_id)
-
-
-def spec_script_path(form_id: str) -> str:
-    """The form's definition and blank for the page's fill-in form (a script, so it loads from file:// too)."""
-    return urls.form_script(form_id)
-
-
-FILL_SCRIPT = urls.FORM_FILL_SCRIPT
-
+from .pages import PageContext, md_escape
 
 def form_page_markdown(form: Form, index: Index | None = None) -> str:
     """The page staff use: what the form is for, who signs it, the rules it serves, fill in / download / print.
@@ -50,13 +34,13 @@ def form_page_markdown(form: Form, index: Index | None = None) -> str:
                "所填内容只留在本机浏览器中，不会发送到任何地方。</p>"
                '<noscript><p>在网页上填写需要浏览器允许运行脚本；也可下载下面的空白表填写。</p></noscript></div>\n'
                .format(escape(form.id)))
-    out.append(f'<script src="{spec_script_path(form.id)}"></script>\n')
-    out.append(f'<script src="{FILL_SCRIPT}"></script>\n')
+    out.append(f'<script src="{urls.form_script(form.id)}"></script>\n')
+    out.append(f'<script src="{urls.FORM_FILL_SCRIPT}"></script>\n')
     out.append("## 空白表\n")
-    out.append(f'<ul class="form-download"><li><a href="{download_path(form.id)}" download>空白表（在 Word/WPS 中填写）</a>：'
+    out.append(f'<ul class="form-download"><li><a href="{urls.form_download(form.id)}" download>空白表（在 Word/WPS 中填写）</a>：'
                "用 Word 或 WPS 打开，点击灰色提示处填写，选项和日期可从下拉列表、日历中选取；"
                "多行表格可在行末点“+”添加一行。</li>"
-               f'<li><a href="{download_path(form.id, "handwritten")}" download>空白表（打印后手写）</a>：'
+               f'<li><a href="{urls.form_print_download(form.id)}" download>空白表（打印后手写）</a>：'
                "各栏留空，直接打印后用笔填写。</li></ul>\n")
     out.append("## 表样\n")
     out.append(str(preview_html(lay.build(form))) + "\n")
@@ -106,7 +90,6 @@ def forms_guide_markdown(forms: list[Form]) -> str:
 
 
 def _md_escape(text: str) -> str:
-    from ..render.pages import md_escape
 
     return md_escape(text)
 
@@ -114,7 +97,6 @@ def _md_escape(text: str) -> str:
 def _link(text: str, index: Index | None) -> Markup:
     if index is None:
         return escape(plain_text(text))
-    from ..render.pages import PageContext
 
     return PageContext(index, "").html(text)
 
