@@ -24,7 +24,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
     # one edition → bytes: pages, flowcharts, DOCX, PDF; nothing here writes the site or runs MkDocs
     "rendering": (
         "render.pages", "render.plain", "render.compendium", "render.figure_pages", "render.flowcharts", "render.pdf",
-        "render.guide", "render.history", "render.form_pages", "docx.ooxml", "docx.gbt9704", "d2", "diff",
+        "render.guide", "render.history", "render.form_pages", "render.navigation", "docx.ooxml", "docx.gbt9704", "d2", "diff",
         "forms.layout", "forms.controls", "forms.preview", "forms.render", "forms.templates",
         "forms.example", "forms.output", "forms.browser", "decide_page",
         "search_index",  # the built pages' HTML → the search index's files

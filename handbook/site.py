@@ -1,4 +1,5 @@
-"""The MkDocs step: the produced files as a Markdown tree, the generated mkdocs.yml (with the navigation), and the MkDocs run.
+"""The MkDocs step: the produced files as a Markdown tree, the generated mkdocs.yml (with the menu from
+render/navigation.py), and the MkDocs run.
 
 Nothing here uses MkDocs internals: MkDocs is run as a program on a generated
 config that inherits the project's mkdocs.yml, so another engine that reads
@@ -16,12 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-from markupsafe import escape
 
 from .errors import HandbookError, Problem
-from . import decide_page, urls
 from .profile import edition_of, mkdocs_config
-from .render.pages import nav_title
+from .render.navigation import navigation
 from .sources import Handbook
 
 
@@ -32,30 +31,6 @@ class Generated:
     docs_dir: Path
     config: Path
     files: dict[str, str] = field(default_factory=dict)  # relative path → content
-
-
-def nav_label(text: str) -> str:
-    # The theme writes navigation titles into pages as HTML: editors' words must arrive as text
-    return str(escape(text))
-
-
-def navigation(handbook: Handbook) -> list:
-    nav: list = [{"首页": urls.HOME}]
-    for category, entries in handbook.by_category():
-        if entries:
-            nav.append({nav_label(category.name): [{nav_label(nav_title(s.doc)): handbook.index.page_of(s.doc.id)}
-                                                   for s in entries]})
-    extra = [s for s in handbook.structures if s.doc.seq is None]
-    if extra:
-        nav.append({"附图": [{nav_label(nav_title(s.doc)): handbook.index.page_of(s.doc.id)} for s in extra]})
-    in_contents = set(handbook.index.pages.values())  # forms in the menu already, as their compendium entry
-    forms = [f for f in handbook.forms if urls.form_page(f.form.id) not in in_contents]
-    if forms:
-        nav.append({"表格": [{nav_label(f.form.display_title): urls.form_page(f.form.id)} for f in forms]})
-    if decide_page.has_page(handbook):
-        nav.append({decide_page.PAGE_TITLE: decide_page.PAGE})
-    nav += [{"更新日志": urls.CHANGELOG}, {"编辑指南": urls.GUIDE}]
-    return nav
 
 
 def write_tree(target: Path, files: dict[str, str | bytes]) -> None:

@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from handbook.refs import Ref, formal_citation
-from handbook.site import navigation
+from handbook.render.navigation import navigation
 
 GUIDE = "editor_guide.html"
 # What only editors and developers need: file paths, commands, YAML, ids
