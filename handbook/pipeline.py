@@ -35,13 +35,24 @@ def load_or_raise(root: Path) -> tuple[Handbook, list[Problem]]:
 def write_sources(build: Build, outputs=OUTPUTS) -> site.Generated:
     """Run the outputs MkDocs reads and write build/docs (Markdown + assets), build/overrides and build/mkdocs.yml."""
     files = run_outputs(build, site_sources(outputs))
-    compendium_href = None if build.preview else compendium_download(build.edition.compendium)
-    return site.write_docs(build.edition, build.root, build.build_dir, files, compendium_href=compendium_href)
+    return site.write_docs(build.edition, build.root, build.build_dir, files,
+                           compendium_href=compendium_download(build.edition.compendium))
 
 
 def preview_sources(handbook: Handbook, root: Path, build_dir: Path) -> site.Generated:
-    """The live preview's pages: everything but the downloads."""
+    """The live preview's pages: everything but the downloads (made when asked for: preview_downloads)."""
     return write_sources(Build(handbook, root, build_dir, preview=True))
+
+
+def preview_downloads(root: Path, build_dir: Path, outputs=OUTPUTS) -> Files:
+    """The downloads of the sources as they are now, for the live preview, which makes them only when a
+    page's download link is followed (most edits are never downloaded). Each output's own cache makes
+    asking again cheap while its inputs are unchanged."""
+    handbook, _ = load_or_raise(root)
+    build = Build(handbook, root, build_dir)
+    with drawing_failures(handbook):
+        run_outputs(build, site_sources(outputs))  # what the downloads are made from (the drawn flows …)
+        return run_outputs(build, downloads(outputs))
 
 
 def run_mkdocs_and_the_rest(mkdocs, build: Build, site_dir: Path, outputs=OUTPUTS) -> Files:

@@ -101,6 +101,11 @@ def _safe_name(text: str) -> str:
     return re.sub(r'[\\/:*?"<>|\s\x00-\x1f\x7f]+', "_", text).strip("._") or "compendium"
 
 
+def is_download(path: str) -> bool:
+    """Whether a site path is a file readers download (made beside the pages, not a page MkDocs renders)."""
+    return path.startswith(f"{DOWNLOADS}/") or path == EXPORT or bool(re.fullmatch(r"[a-z0-9][a-z0-9-]*\.png", path))
+
+
 def generated_names(doc_ids, form_ids, flow_ids, compendium: model.Compendium | None = None) -> set[str]:
     """Every name the build puts at the top of the site (pages, drawings, folders, downloads' folder …).
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import socket
 
 import pytest
@@ -80,3 +81,42 @@ def test_a_full_build_meanwhile_leaves_the_preview_alone(preview, mini_project):
     assert (mini_project / "site" / "alpha.html").is_file()
     assert served.read_bytes() == before
     assert "本规则适用于测试会议" in fetch(preview.url("alpha.html"))
+
+
+def download(url: str) -> tuple[int, bytes]:
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    try:  # as a browser sends it: the path percent-encoded
+        with urllib.request.urlopen(urllib.parse.quote(url, safe=":/"), timeout=STARTUP) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def test_downloads_are_made_when_asked_for_from_the_saved_text(preview):
+    import io
+    import urllib.parse
+    import zipfile
+
+    page = fetch(preview.url("index.html"))
+    link = next(href for href in re.findall(r'href="([^"]*\.docx)"', page) if href.startswith("downloads/"))
+    status, data = download(preview.url(link))
+    assert status == 200
+    text = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode("utf-8")
+    assert "本规则适用于测试会议。" in text
+    edit(preview.root / "regulations" / "alpha.yaml", "本规则适用于测试会议。", "本规则适用于下载测试会议。")
+    wait_for(preview.url("alpha.html"), lambda page: "下载测试会议" in page, UPDATE)
+    status, data = download(preview.url(link))
+    assert status == 200 and "下载测试会议" in zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode("utf-8")
+    assert urllib.parse.unquote(link).endswith("测试汇编-2024.docx")
+
+
+def test_a_download_of_broken_sources_says_why_in_chinese(preview):
+    page = fetch(preview.url("index.html"))
+    link = next(href for href in re.findall(r'href="([^"]*\.docx)"', page) if href.startswith("downloads/"))
+    (preview.root / "regulations" / "gamma.yaml").write_text("id: gamma\n", encoding="utf-8")
+    status, data = download(preview.url(link))
+    assert status == 503
+    assert data.decode("utf-8").startswith("源文件有错误，无法生成下载文件：") and "缺少必填字段" in data.decode("utf-8")

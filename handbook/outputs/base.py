@@ -51,7 +51,7 @@ class Build:
     root: Path
     build_dir: Path
     pdf: bool = False
-    preview: bool = False  # the live preview: pages only, no downloads
+    preview: bool = False  # the live preview: pages only (its downloads are made when asked for)
     site_dir: Path | None = None  # the site MkDocs wrote (the staging folder), once MkDocs has run
     files: Files = field(default_factory=dict)
     produced: dict[str, list[str]] = field(default_factory=dict)  # output name → the names of its files

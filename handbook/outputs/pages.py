@@ -68,6 +68,6 @@ class Pages(Output):
                                                  png_href=urls.flow_drawing(flow_id, ".png"),
                                                  title=handbook.index.structures[flow_id].doc.title)
                         for flow_id, item in rendered.items()},
-            compendium_href=None if build.preview else urls.compendium_download(handbook.compendium),
+            compendium_href=urls.compendium_download(handbook.compendium),
         )
         return generate_pages(handbook, build.root, extras, compiled=build.build_dir / "cache" / "templates")
