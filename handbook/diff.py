@@ -27,14 +27,13 @@ from .refs import Ref, plain_text
 from .render.plain import element_lines
 from .sources import COMPENDIUM_FILE, regulation_files
 from .kinds import build_structure as build
-from .structure import Element, Structure
+from .structure import ELEMENT_KINDS, Element, Structure
 
 SIMILAR = 0.5  # below this ratio two texts are different articles, not one edited article
 SKIPPED_META = ("corrections", "history")  # shown by their own pages; a change there is summarised
 
 KIND_NAMES = {"added": "新增", "removed": "删除", "changed": "修改", "moved": "移动", "renumbered": "重新编号"}
-UNIT_NAMES = {"chapter": "章", "section": "节", "article": "条", "item": "项", "paragraph": "段落",
-              "heading": "小标题", "node": "框"}
+UNIT_NAMES = {**ELEMENT_KINDS, "node": "框"}  # a flow's boxes are compared too
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,16 @@ from . import model
 from .numbering import bare, chapter_label, format_number, section_label
 
 
+# Every kind of element a body is built of, with the word for one (in diff's report). A new one also
+# needs its line in render/plain.element_pairs, its page block in render/pages.py and its print style
+# in render/compendium._block (ARCHITECTURE.md, “A new document kind”).
+ELEMENT_KINDS = {"chapter": "章", "section": "节", "article": "条", "clause": "款", "item": "项",
+                 "paragraph": "段落", "heading": "小标题"}
+
+
 @dataclass
 class Element:
-    kind: str  # chapter | section | article | clause | item | paragraph | heading
+    kind: str  # one of ELEMENT_KINDS
     label: str  # derived number as printed: 第十六条, （一）, 1. ; "" when unnumbered
     anchor: str  # positional anchor: art-16, art-9-item-2, s-2-1 …
     citation: str  # how a reference names it: 第九条第（二）项
@@ -23,6 +30,10 @@ class Element:
     title: str | None = None
     text: str | None = None
     children: list[Element] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if self.kind not in ELEMENT_KINDS:
+            raise ValueError(f"unknown element kind {self.kind!r}: add it to structure.ELEMENT_KINDS (see ARCHITECTURE.md)")
 
     @property
     def anchors(self) -> list[str]:

@@ -49,3 +49,60 @@ def test_numbered_kinds_build_a_body_and_the_others_none():
     pending = model.PendingDocument.model_validate({
         "id": "p", "kind": "pending", "title": "待录入", "issuer": "办公室", "category": "综合"})
     assert kinds.build_structure(pending).body == []
+
+
+def _anchored(structure):
+    """Every element a link can land on (an article's leading clause and paragraphs land on their parent)."""
+    from handbook.structure import landing
+
+    def visit(element, parent):
+        if landing(element, parent) is element:
+            yield element
+        for child in element.children:
+            yield from visit(child, element)
+
+    for element in structure.body:
+        yield from visit(element, None)
+
+
+def _docx_text(data: bytes) -> str:
+    import io
+    import re
+    import zipfile
+
+    xml = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode("utf-8")
+    return "".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", xml))
+
+
+@pytest.mark.parametrize("kind", [k.name for k in kinds.TABLE if k.name != "form"])  # form: needs the real forms
+def test_a_starter_of_each_kind_goes_through_every_output(mini_project, tmp_path, kind):
+    """A kind is finished when its document reaches the page (an anchor for everything a link can land on),
+    plain text, the printed compendium and diff; a new kind (or element kind) missing in one of them fails here."""
+    import html
+
+    from handbook import diff, urls
+    from handbook.outputs import OUTPUTS
+    from handbook.outputs.base import Build, downloads, run_outputs, site_sources
+    from handbook.pipeline import load_or_raise
+    from handbook.render.plain import document_lines
+    from handbook.scaffold import create
+
+    create(mini_project, kind, "new-doc")
+    handbook, _ = load_or_raise(mini_project)
+    structure = handbook.index.structures["new-doc"]
+    build = Build(handbook, mini_project, tmp_path / "build")
+    page = run_outputs(build, site_sources(OUTPUTS))[urls.document_page("new-doc")]
+    for element in _anchored(structure):  # an HTML id, or a Markdown heading's { #id }
+        assert f'id="{element.id}"' in page or f"{{ #{element.id} " in page, (kind, element.kind, element.id)
+
+    lines = document_lines(structure, handbook.index)
+    assert lines[0] == structure.doc.title and all(line.strip() for line in lines), lines
+    printed = _docx_text(run_outputs(build, downloads(OUTPUTS))[urls.compendium_download(handbook.compendium)])
+    squeezed = "".join(html.unescape(printed).split())
+    for line in lines[1:]:
+        if line != structure.doc.flattened_text:  # a drawing or form is printed in its place
+            assert "".join(line.split()) in squeezed, (kind, line)
+
+    report = diff.format_text(diff.Version(None, {}), diff.Version(None, {"new-doc": structure}),
+                              diff.compare(diff.Version(None, {}), diff.Version(None, {"new-doc": structure})))
+    assert structure.doc.title in report
