@@ -47,9 +47,10 @@ def preview_sources(handbook: Handbook, root: Path, build_dir: Path) -> site.Gen
 def preview_downloads(root: Path, build_dir: Path, outputs=OUTPUTS) -> Files:
     """The downloads of the sources as they are now, for the live preview, which makes them only when a
     page's download link is followed (most edits are never downloaded). Each output's own cache makes
-    asking again cheap while its inputs are unchanged."""
+    asking again cheap while its inputs are unchanged. The caches are its own (build_dir/downloads), apart
+    from those of the preview's pages, which the preview's own process writes meanwhile."""
     handbook, _ = load_or_raise(root)
-    build = Build(handbook, root, build_dir)
+    build = Build(handbook, root, build_dir / "downloads")
     with drawing_failures(handbook):
         run_outputs(build, site_sources(outputs))  # what the downloads are made from (the drawn flows …)
         return run_outputs(build, downloads(outputs))
