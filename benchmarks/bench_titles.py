@@ -1,4 +1,4 @@
-"""Title wrapping of the printed compendium (render/compendium.title_lines) on long plain titles.
+"""Title wrapping of the printed compendium (render/title_lines.title_lines) on long plain titles.
 
     .venv/bin/python benchmarks/bench_titles.py [--no-write]
 
@@ -17,7 +17,7 @@ from report import ROOT, argument_parser, now, table, write_section
 
 sys.path.insert(0, str(ROOT))
 
-from handbook.render.compendium import title_lines  # noqa: E402
+from handbook.render.title_lines import title_lines  # noqa: E402
 
 HEADING = "汇编标题折行"
 PHRASE = "中共X区委办公室关于进一步加强和改进机关作风建设切实提高工作效率和服务质量的实施意见"

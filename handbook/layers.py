@@ -23,7 +23,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
     ),
     # one edition → bytes: pages, flowcharts, DOCX, PDF; nothing here writes the site or runs MkDocs
     "rendering": (
-        "render.pages", "render.plain", "render.compendium", "render.figure_pages", "render.flowcharts", "render.pdf",
+        "render.pages", "render.plain", "render.compendium", "render.form_print", "render.title_lines", "render.figure_pages", "render.flowcharts", "render.pdf",
         "render.guide", "render.history", "render.form_pages", "render.navigation", "docx.ooxml", "docx.gbt9704", "d2", "diff",
         "forms.layout", "forms.controls", "forms.preview", "forms.render", "forms.templates",
         "forms.example", "forms.output", "forms.browser", "decide_page",

@@ -15,8 +15,8 @@ from lxml import etree
 from handbook import kinds, model, structure
 from handbook.refs import Index
 from handbook.render import plain
-from handbook.render.compendium import (EDITORIAL_STYLES, build_compendium, compendium_filename, contents_entries,
-                                        print_order, title_lines)
+from handbook.render.compendium import EDITORIAL_STYLES, build_compendium, compendium_filename, contents_entries, print_order
+from handbook.render.title_lines import title_lines
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W, "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
@@ -376,7 +376,7 @@ def test_blank_form_is_printed_under_its_title(built, document, handbook):
 
 def test_no_prompt_of_the_real_blank_forms_is_printed(handbook, tmp_path):
     from handbook.forms.output import write_blank_forms
-    from handbook.render.compendium import form_body
+    from handbook.render.form_print import form_body
 
     blanks = write_blank_forms(tmp_path, handbook.root, handbook.forms)
     assert blanks
@@ -461,7 +461,7 @@ def brute_force_title_lines(title: str) -> list[str]:
     import itertools
     import math
 
-    from handbook.render.compendium import TITLE_CHARS, _title_cuts, _width
+    from handbook.render.title_lines import TITLE_CHARS, _title_cuts, _width
 
     count = math.ceil(_width(title) / TITLE_CHARS)
     if count <= 1:
@@ -493,7 +493,7 @@ def test_title_wrapping_gives_what_trying_every_combination_gives():
 
     rng = random.Random(9704)
     titles = [random_title(rng, rng.randint(2, 14)) for _ in range(150)]
-    from handbook.render.compendium import TITLE_CHARS, _width
+    from handbook.render.title_lines import TITLE_CHARS, _width
 
     compared = 0
     for title in titles:
@@ -511,7 +511,7 @@ def test_title_wrapping_is_polynomial_on_a_2000_character_title():
     import random
     import time
 
-    from handbook.render import compendium
+    from handbook.render import title_lines as compendium
 
     rng = random.Random(2000)
     title = random_title(rng, 400)[:2000]
@@ -537,7 +537,7 @@ def test_title_wrapping_is_polynomial_on_a_2000_character_title():
 def test_title_wrapping_fuzz_over_long_titles():
     import random
 
-    from handbook.render.compendium import TITLE_CHARS, _width
+    from handbook.render.title_lines import TITLE_CHARS, _width
 
     rng = random.Random(18)
     alphabet = "中共区委办公室关于加强规则制度的“”（）《》〔〕、，。：ABCxyz0123 "

@@ -5,7 +5,8 @@ this module's own pagination, which Word refreshes on demand and never asks abou
 open), then every document from a new page: title in 2号小标宋, the 印发 line, and the
 text with its derived numbering. Flowcharts come in as PNG images (sized and, when too
 tall to read on one page, continued over the next: figure_pages) and forms as their
-blank layout to fill by hand when the build provides them.
+blank layout to fill by hand when the build provides them (form_print); long titles are broken
+into balanced lines by title_lines.
 
 The words of every document come from handbook.render.plain, so the printed text
 is the site's text; this module only decides how each line looks. The editor's
@@ -17,7 +18,6 @@ give the same 28 characters a line, 22 lines a page and page count (see gbt9704)
 
 from __future__ import annotations
 
-import itertools
 import math
 import re
 import zipfile
@@ -35,6 +35,8 @@ from ..refs import Index, plain_text
 from ..structure import Element, Structure
 from . import plain
 from .figure_pages import Drawing, drawing, layout
+from .form_print import FormBody, form_body
+from .title_lines import CLOSING, OPENING, title_lines
 from ..docx.gbt9704 import (BODY, BODY_SIZE, CHARS_PER_LINE, FANGSONG, HEADING_1, HEADING_2, HEADING_3, HEITI, KAITI,
                       LINE, LINES_PER_PAGE, SIZE_2, SIZE_XIAO2, SIZE_XIAOCHU, TEXT_HEIGHT, TEXT_WIDTH, TOC_1,
                       TOC_HEADING, XIAOBIAOSONG, Span, base_styles, field_runs, font_table_xml, footer_xml, ppr,
@@ -46,7 +48,6 @@ IMPRINT, SUBHEADING, NOTE, NOTE_CENTER, FIGURE = "Imprint", "Subheading", "Edito
 FIGURE_CONTINUED = "FigureContinued"
 COVER_MARK, COVER_TITLE, COVER_ISSUER, COVER_DATE = "CoverMark", "CoverTitle", "CoverIssuer", "CoverDate"
 EDITORIAL_STYLES = frozenset({NOTE, NOTE_CENTER, FIGURE_CONTINUED})  # the editor's words, not the document's
-TITLE_CHARS = int(TEXT_WIDTH / 20 // SIZE_2)  # 2号 characters per line: 20
 EMU_PER_TWIP = 635
 
 
@@ -95,41 +96,6 @@ class Figure:
     height: int
     page_break: bool = False  # on a page of its own, because under the title it would print too small
     crop: tuple[float, float] = (0.0, 0.0)  # the parts of the image above and below this piece (fractions)
-
-
-@dataclass
-class FormBody:
-    """Block elements copied from a blank form DOCX, with the styles they need."""
-
-    elements: list[etree._Element]
-    styles: list[etree._Element]
-    page_break: bool = False  # on a page of its own, because it would not fit under the title
-
-    @property
-    def height(self) -> int:
-        """Estimated height in twips: rows at their set height (else a line), a line per paragraph."""
-        total = 0
-        for element in self.elements:
-            rows = list(element.iter(qn("w:tr"))) if element.tag == qn("w:tbl") else []
-            total += sum(_row_height(row) or LINE for row in rows) if rows else LINE
-        return total
-
-
-    def shrink(self, factor: float) -> None:
-        """Rows set taller than their text need made shorter by factor (never under one line of
-        the form's text), so that the form fits under its title instead of leaving the title alone."""
-        for element in self.elements:
-            for node in element.iter(qn("w:trHeight")):
-                value = int(node.get(qn("w:val"), 0))
-                node.set(qn("w:val"), str(max(min(value, FORM_LINE), int(value * factor))))
-
-
-FORM_LINE = 360  # twips: a line of a form's 小四 (12 pt) text at single spacing, with room to spare
-
-
-def _row_height(row: etree._Element) -> int:
-    node = row.find(f"{qn('w:trPr')}/{qn('w:trHeight')}")
-    return int(node.get(qn("w:val"), 0)) if node is not None else 0
 
 
 Content = Block | Figure | FormBody
@@ -209,113 +175,6 @@ def title_block(title: str) -> Block:
     return Block(TITLE, spans, size=SIZE_2, breaks=tuple(range(1, len(spans))))
 
 
-_OPENING, _CLOSING = "（《“‘〔【", "）》”’〕】"
-_NO_LINE_START = _CLOSING + "、，。；：！？"
-
-
-def title_lines(title: str) -> list[str]:
-    """A long title broken into balanced lines between words (GB/T 9704 7.3.2: 词意完整，排列对称).
-
-    Lines are cut only where jieba sees a word boundary outside quotes and
-    brackets; among cuts that fit, the most even wins, the longer line on top
-    when two are equally even. As few lines as the width needs, one more where
-    the word boundaries leave no way to fill them."""
-    count = math.ceil(_width(title) / TITLE_CHARS)
-    if count <= 1:
-        return [title]
-    bounds = [0, *_title_cuts(title), len(title)]
-    half = list(itertools.accumulate((round(2 * _width(ch)) for ch in title), initial=0))
-    offsets = [half[bound] for bound in bounds]  # widths from the start, in half characters
-    fewest = _fewest_lines(offsets, 2 * TITLE_CHARS)
-    if fewest is None:  # a word too long for a line: Word wraps it
-        return [title]
-    chosen = balanced_breaks(offsets, max(count, fewest), 2 * TITLE_CHARS)
-    return [title[bounds[a]:bounds[b]] for a, b in zip(chosen, chosen[1:])]
-
-
-def _fewest_lines(offsets: Sequence[int], limit: int) -> int | None:
-    """How many lines of at most limit the cuts allow at the fewest (filling each line), or None."""
-    lines, start = 0, offsets[0]
-    for previous, offset in zip(offsets, offsets[1:]):
-        if offset - previous > limit:
-            return None
-        if offset - start > limit:
-            lines, start = lines + 1, previous
-    return lines + 1
-
-
-def balanced_breaks(offsets: Sequence[int], lines: int, limit: int) -> list[int] | None:
-    """Indexes into offsets (positions where a line may end, ascending, from 0 to the end)
-    cutting them into exactly `lines` lines of at most `limit`: the smallest difference between
-    the longest and the shortest line, then the longest first line, then the longest second...
-
-    Polynomial (dynamic programming over a window of allowed widths) where trying every
-    combination of cuts would be exponential in the number of lines."""
-    total = offsets[-1] - offsets[0]
-    if lines * limit < total:
-        return None
-    spread: dict[int, list[int]] = {}  # longest line → the longest shortest line that still works
-    for longest in range(max(1, -(-total // lines)), limit + 1):
-        low, high = 1, min(longest, total // lines)
-        if _lines_fit(offsets, lines, low, longest) is None:
-            continue
-        while low < high:  # narrowing the range only removes ways to cut: a binary search
-            middle = (low + high + 1) // 2
-            if _lines_fit(offsets, lines, middle, longest) is None:
-                high = middle - 1
-            else:
-                low = middle
-        spread.setdefault(longest - low, []).append(low)
-    if not spread:
-        return None
-    best = min(spread)
-    candidates = [_widest_first(offsets, lines, shortest, shortest + best) for shortest in spread[best]]
-    return max(candidates, key=lambda cut: [offsets[b] - offsets[a] for a, b in zip(cut, cut[1:])])
-
-
-def _lines_fit(offsets: Sequence[int], lines: int, shortest: int, longest: int) -> list[int] | None:
-    """For every position, the numbers of lines (a bit set) in which the text after it can be cut
-    with every line between shortest and longest; None when the whole text cannot take `lines`."""
-    keep = (1 << (lines + 1)) - 1
-    ways = [0] * len(offsets)
-    ways[-1] = 1  # the end: zero lines
-    for i in range(len(offsets) - 2, -1, -1):
-        start, found = offsets[i], 0
-        for j in range(i + 1, len(offsets)):
-            width = offsets[j] - start
-            if width > longest:
-                break
-            if width >= shortest:
-                found |= ways[j] << 1
-        ways[i] = found & keep
-    return ways if ways[0] >> lines & 1 else None
-
-
-def _widest_first(offsets: Sequence[int], lines: int, shortest: int, longest: int) -> list[int]:
-    ways = _lines_fit(offsets, lines, shortest, longest)
-    assert ways is not None
-    chosen, i = [0], 0
-    for left in range(lines - 1, -1, -1):  # the farthest cut from which the rest still works
-        j, best = i + 1, i
-        while j < len(offsets) and offsets[j] - offsets[i] <= longest:
-            if offsets[j] - offsets[i] >= shortest and ways[j] >> left & 1:
-                best = j
-            j += 1
-        i = best
-        chosen.append(i)
-    return chosen
-
-
-def _title_cuts(title: str) -> list[int]:
-    cuts, position, depth = [], 0, 0
-    for word in words(title):
-        depth += sum(word.count(ch) for ch in _OPENING) - sum(word.count(ch) for ch in _CLOSING)
-        position += len(word)
-        if depth == 0 and position < len(title) and title[position] not in _NO_LINE_START:
-            cuts.append(position)
-    return cuts
-
-
 def editorial_notes(doc: model.DocumentBase, edition: str, *, drawing_missing: bool = False,
                     replaced: bool = False) -> tuple[list[Block], list[Block]]:
     """The editor's paragraphs before and after a document's text (not part of the text itself).
@@ -364,7 +223,7 @@ def _clauses(text: str, ends: str) -> list[str]:
     """text cut after each of `ends` that is outside brackets and quotes (each piece keeps its mark)."""
     pieces, depth, start = [], 0, 0
     for i, ch in enumerate(text):
-        depth += (ch in _OPENING) - (ch in _CLOSING)
+        depth += (ch in OPENING) - (ch in CLOSING)
         if ch in ends and depth <= 0:
             pieces.append(text[start:i + 1])
             start = i + 1
@@ -401,194 +260,6 @@ def figure_pieces(chart: Drawing, room: int, may_break: bool, title: str) -> lis
                               page_break=next_page and n == 0,
                               crop=(top / chart.height, (chart.height - bottom) / chart.height)))
     return content
-
-
-def form_body(path: Path, title: str) -> FormBody:
-    """The blank form's body, to be placed under the document title.
-
-    The form's own title paragraph is dropped (the compendium prints the title),
-    its styles are copied under a Form prefix, and anything that would need a
-    relationship of its own (pictures, links) or could clash (bookmarks, section
-    breaks, list numbering) is removed."""
-    with zipfile.ZipFile(path) as archive:
-        document = etree.fromstring(archive.read("word/document.xml"))
-        names = archive.namelist()
-        styles = etree.fromstring(archive.read("word/styles.xml")) if "word/styles.xml" in names else None
-    body = document.find(qn("w:body"))
-    elements = _drop_title([child for child in body if child.tag != qn("w:sectPr")], title)
-    elements = _print_blank(elements)
-    for element in elements:
-        _strip_unportable(element)
-    used = {node.get(qn("w:val")) for element in elements
-            for node in element.iter(qn("w:pStyle"), qn("w:rStyle"), qn("w:tblStyle"))}
-    copied = _copy_styles(styles, used) if styles is not None else []
-    for element in elements:
-        _prefix_style_refs(element)
-        for p in element.iter(qn("w:p")):
-            _default_form_style(p)
-    return FormBody(elements, copied)
-
-
-def _text_of(element: etree._Element) -> str:
-    return "".join(node.text or "" for node in element.iter(qn("w:t")))
-
-
-def _drop_title(elements: list[etree._Element], title: str) -> list[etree._Element]:
-    compact = re.sub(r"\s", "", title)
-    for i, element in enumerate(elements):
-        text = re.sub(r"\s", "", _text_of(element))
-        if not text:
-            continue
-        if element.tag == qn("w:p") and (text in compact or compact in text):
-            return elements[:i] + elements[i + 1:]
-        break
-    return elements
-
-
-def _print_blank(elements: list[etree._Element]) -> list[etree._Element]:
-    """The form as a blank to fill by hand: no content controls, and nothing where a control
-    prompted (请输入…/请选择), so the cell prints empty; 年　月　日 and the like stay, in black."""
-    holder = el("w:body")
-    holder.extend(elements)
-    for sdt in reversed(list(holder.iter(qn("w:sdt")))):  # the innermost first
-        content = sdt.find(qn("w:sdtContent"))
-        shows_placeholder = content is not None and _PROMPT.match(_text_of(content))  # the compendium prints blanks
-        children = list(content) if content is not None else []
-        for child in children if shows_placeholder else []:
-            for r in [child] if child.tag == qn("w:r") else list(child.iter(qn("w:r"))):
-                r.getparent().remove(r)
-        children = [c for c in children if not (shows_placeholder and c.tag == qn("w:r"))]
-        parent = sdt.getparent()
-        position = parent.index(sdt)
-        for child in reversed(children):
-            parent.insert(position, child)
-        parent.remove(sdt)
-    for r in list(holder.iter(qn("w:r"))):  # a placeholder such as 年　月　日 prints as the form's text
-        style_node = r.find(f"{qn('w:rPr')}/{qn('w:rStyle')}")
-        if style_node is not None and style_node.get(qn("w:val")) == "PlaceholderText":
-            if _PROMPT.match(_text_of(r)):
-                r.getparent().remove(r)
-            else:
-                style_node.getparent().remove(style_node)
-    return list(holder)
-
-
-_PROMPT = re.compile(r"\s*请(输入|选择|填写)")  # words to the person filling in, not the form's (请假 is)
-
-
-def _strip_unportable(element: etree._Element) -> None:
-    for tag in ("w:bookmarkStart", "w:bookmarkEnd", "w:sectPr", "w:numPr", "w:drawing", "w:pict", "w:object"):
-        for node in list(element.iter(qn(tag))):
-            node.getparent().remove(node)
-    for link in list(element.iter(qn("w:hyperlink"))):
-        parent = link.getparent()
-        position = parent.index(link)
-        for child in reversed(list(link)):
-            parent.insert(position, child)
-        parent.remove(link)
-
-
-FORM_PREFIX = "Form"
-
-
-def _prefix_style_refs(element: etree._Element) -> None:
-    for node in element.iter(qn("w:pStyle"), qn("w:rStyle"), qn("w:tblStyle")):
-        node.set(qn("w:val"), FORM_PREFIX + node.get(qn("w:val")))
-
-
-def _default_form_style(p: etree._Element) -> None:
-    """A form paragraph without a style follows the form's own Normal, not the compendium's."""
-    properties = p.find(qn("w:pPr"))
-    if properties is None:
-        properties = el("w:pPr")
-        p.insert(0, properties)
-    if properties.find(qn("w:pStyle")) is None:
-        properties.insert(0, el("w:pStyle", {"val": FORM_PREFIX + "Normal"}))
-
-
-def _copy_styles(styles: etree._Element, used: set[str]) -> list[etree._Element]:
-    """The form's styles in use (with what they are based on), renamed with the Form prefix."""
-    by_id = {s.get(qn("w:styleId")): s for s in styles.iter(qn("w:style"))}
-    wanted = set(used) | {"Normal"}
-    pending = list(wanted)
-    while pending:
-        source = by_id.get(pending.pop())
-        parent = source.find(qn("w:basedOn")) if source is not None else None
-        if parent is not None and parent.get(qn("w:val")) not in wanted:
-            wanted.add(parent.get(qn("w:val")))
-            pending.append(parent.get(qn("w:val")))
-    out = []
-    for style_id in sorted(wanted):
-        if style_id not in by_id:
-            continue
-        copied = etree.fromstring(etree.tostring(by_id[style_id]))
-        if style_id == "Normal":
-            _merge_defaults(copied, styles)
-        copied.attrib.pop(qn("w:default"), None)
-        copied.set(qn("w:styleId"), FORM_PREFIX + style_id)
-        name = copied.find(qn("w:name"))
-        if name is not None:
-            name.set(qn("w:val"), "表单-" + name.get(qn("w:val")))
-        for node in copied.iter(qn("w:basedOn"), qn("w:next"), qn("w:link")):
-            node.set(qn("w:val"), FORM_PREFIX + node.get(qn("w:val")))
-        out.append(copied)
-    return out
-
-
-def _merge_defaults(normal: etree._Element, styles: etree._Element) -> None:
-    """Fold the form's document defaults into its Normal style so they survive the move."""
-    for kind in ("pPr", "rPr"):
-        default = styles.find(f"{qn('w:docDefaults')}/{qn(f'w:{kind}Default')}/{qn(f'w:{kind}')}")
-        if default is None:
-            continue
-        own = normal.find(qn(f"w:{kind}"))
-        merged = etree.fromstring(etree.tostring(default))
-        if own is not None:
-            for child in own:
-                for old in merged.findall(child.tag):
-                    merged.remove(old)
-                merged.append(child)
-            normal.remove(own)
-        normal.append(merged)
-    _as_on_its_own_page(normal)
-    _order_style_children(normal)
-
-
-# CT_PPrBase and CT_RPr list their children in a fixed order (only the ones that matter here).
-_PPR_ORDER = ["pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
-              "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap",
-              "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd",
-              "snapToGrid", "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc"]
-_RPR_ORDER = ["rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike", "outline",
-              "shadow", "emboss", "imprint", "noProof", "snapToGrid", "vanish", "webHidden", "color", "spacing",
-              "w", "kern", "position", "sz", "szCs"]
-
-
-def _as_on_its_own_page(normal: etree._Element) -> None:
-    """The form's text off the compendium's line grid and without its condensed spacing: the form
-    keeps the height and line length it has printed on its own."""
-    for kind, tag, attrs, order in (("pPr", "snapToGrid", {"val": 0}, _PPR_ORDER),
-                                    ("rPr", "spacing", {"val": 0}, _RPR_ORDER)):
-        properties = normal.find(qn(f"w:{kind}"))
-        if properties is None:
-            properties = el(f"w:{kind}")
-            normal.append(properties)
-        if properties.find(qn(f"w:{tag}")) is None:
-            properties.append(el(f"w:{tag}", attrs))
-        rank = {name: i for i, name in enumerate(order)}
-        for child in sorted(properties, key=lambda c: rank.get(etree.QName(c).localname, len(rank))):
-            properties.append(child)
-
-
-_STYLE_ORDER = ["name", "aliases", "basedOn", "next", "link", "autoRedefine", "hidden", "uiPriority",
-                "semiHidden", "unhideWhenUsed", "qFormat", "locked", "personal", "personalCompose",
-                "personalReply", "rsid", "pPr", "rPr", "tblPr", "trPr", "tcPr", "tblStylePr"]
-
-
-def _order_style_children(node: etree._Element) -> None:
-    rank = {name: i for i, name in enumerate(_STYLE_ORDER)}
-    for child in sorted(node, key=lambda c: rank.get(etree.QName(c).localname, len(rank))):
-        node.append(child)
 
 
 # --- paragraphs as XML --------------------------------------------------------------------
