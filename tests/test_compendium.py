@@ -610,7 +610,7 @@ def test_a_document_with_a_long_plain_title_builds(tmp_path):
 
 EMU_PER_MM = 36000
 BOX_TEXT_FLOOR_PT = 7.0  # what a reader can still read; a chart whose width fills the 版心 may not reach it
-WIDTH_LIMITED_FLOOR_PT = 5.5
+WIDTH_LIMITED_FLOOR_PT = 6.5  # the widest charts (rows of four boxes): 6.6 pt
 
 
 def png_size(png: bytes) -> tuple[int, int, int]:

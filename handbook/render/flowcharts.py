@@ -29,7 +29,9 @@ DPI = 200
 MAX_WORKERS = 4  # never more than the machine's cores
 
 # Characters per line (a CJK character is 1, a Latin letter or digit ½) by node kind.
-WRAP = {"start": 10, "end": 10, "step": 14, "decision": 8, "document": 13, "subprocess": 13}
+# A subprocess box names another flow and stands in a row of its siblings (the overview of the four meeting
+# procedures): narrow, two lines, so the row prints at a readable size within the type area.
+WRAP = {"start": 10, "end": 10, "step": 14, "decision": 8, "document": 13, "subprocess": 8}
 EDGE_WRAP = 6
 LONG_LINES, LONG_FACTOR = 4, 1.4
 SHAPES = {"start": "oval", "end": "oval", "step": "rectangle", "decision": "diamond",
