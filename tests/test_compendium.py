@@ -609,8 +609,7 @@ def test_a_document_with_a_long_plain_title_builds(tmp_path):
 # --- flowcharts as printed: readable, continued rather than shrunk --------------------------
 
 EMU_PER_MM = 36000
-BOX_TEXT_FLOOR_PT = 7.0  # what a reader can still read; a chart whose width fills the 版心 may not reach it
-WIDTH_LIMITED_FLOOR_PT = 6.5  # the widest charts (rows of four boxes): 6.6 pt
+BOX_TEXT_FLOOR_PT = 7.0  # what a reader can still read, however wide or tall the chart
 
 
 def png_size(png: bytes) -> tuple[int, int, int]:
@@ -663,8 +662,7 @@ def test_flowcharts_print_their_box_text_readable_and_continue_over_pages(built_
             scales.add(round(scale, 3))
         assert len(scales) == 1, (name, scales)  # every piece at the same size
         box_text_pt = text_px * 0.75 * scales.pop()
-        fills_width = pieces[0]["cx"] >= 155 * EMU_PER_MM
-        assert box_text_pt >= (WIDTH_LIMITED_FLOOR_PT if fills_width else BOX_TEXT_FLOOR_PT), (name, box_text_pt)
+        assert box_text_pt >= BOX_TEXT_FLOOR_PT, (name, box_text_pt)
         tops = [piece["crop"][0] for piece in pieces]
         bottoms = [1 - piece["crop"][1] for piece in pieces]
         assert tops[0] == 0 and bottoms[-1] == 1 and tops[1:] == pytest.approx(bottoms[:-1], abs=1e-4), name

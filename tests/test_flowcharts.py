@@ -353,3 +353,13 @@ def test_flow_page_markdown_keeps_the_diagram_and_lists_the_steps(handbook, flow
     assert "&lt;" not in steps and "&amp;lt;" not in steps
     assert '<h2 id="steps">办理步骤' in page
     assert 'href="flows/x.svg" download' in page and 'href="flows/x.png" download' in page
+
+
+def test_boxes_in_a_row_of_three_or_more_columns_are_narrow_down_to_where_the_columns_join(flows):
+    incoming = next(d for d in flows if d.id == "incoming-document-flow")
+    columns = {"distribution-copy", "distribution-approve", "distribute", "circulation-copy", "circulation-approve",
+               "circulate", "action-copy", "action-approve", "assign", "follow-up", "reply"}
+    assert flowcharts.side_by_side(incoming) == columns  # not review (above the row), not archive (the join)
+    long_box = next(n for n in incoming.nodes if n.id == "distribution-approve")
+    assert flowcharts.label_width(long_box, narrow=True) == flowcharts.FANOUT_WRAP < flowcharts.label_width(long_box)
+    assert flowcharts.side_by_side(next(d for d in flows if d.id == "teleconference-flow")) == set()  # one column

@@ -29,9 +29,7 @@ DPI = 200
 MAX_WORKERS = 4  # never more than the machine's cores
 
 # Characters per line (a CJK character is 1, a Latin letter or digit ½) by node kind.
-# A subprocess box names another flow and stands in a row of its siblings (the overview of the four meeting
-# procedures): narrow, two lines, so the row prints at a readable size within the type area.
-WRAP = {"start": 10, "end": 10, "step": 14, "decision": 8, "document": 13, "subprocess": 8}
+WRAP = {"start": 10, "end": 10, "step": 14, "decision": 8, "document": 13, "subprocess": 13}
 EDGE_WRAP = 6
 LONG_LINES, LONG_FACTOR = 4, 1.4
 SHAPES = {"start": "oval", "end": "oval", "step": "rectangle", "decision": "diamond",
@@ -142,8 +140,9 @@ def d2_source(doc: FlowDocument, index: Index | None = None) -> str:
     out = [STYLE.format(direction=doc.direction)]
     for number, lane in enumerate(lanes, start=1):
         out.append(f"lane{number}: {d2_string(lane)} {{class: lane}}")
+    narrow = side_by_side(doc)
     for node in doc.nodes:
-        out.append(_node(node, path[node.id], link_href(node, index, doc.id)))
+        out.append(_node(node, path[node.id], link_href(node, index, doc.id), narrow=node.id in narrow))
     for edge in doc.edges:
         if edge.from_ not in path or edge.to not in path:
             continue
@@ -158,14 +157,41 @@ def lane_order(doc: FlowDocument) -> list[str]:
     return ordered + [lane for lane in dict.fromkeys(used) if lane not in ordered]
 
 
-def label_width(node: FlowNode) -> int:
+# Boxes in a row of three or more columns are narrow (more lines instead), so that the row fits the
+# printed page's width at a readable size (box text 7.5 pt or more, not 5.7) and a phone's screen.
+FANOUT, FANOUT_WRAP = 3, 8
+
+
+def side_by_side(doc: FlowDocument) -> set[str]:
+    """Nodes that stand in a row of FANOUT or more columns: the targets of one node's arrows, and each
+    column's nodes below them down to where the columns join (a node more than one arrow leads to)."""
+    targets: dict[str, list[str]] = {}
+    sources: dict[str, set[str]] = {}
+    for edge in doc.edges:
+        targets.setdefault(edge.from_, []).append(edge.to)
+        sources.setdefault(edge.to, set()).add(edge.from_)
+    narrow: set[str] = set()
+    for heads in (set(ts) for ts in targets.values() if len(set(ts)) >= FANOUT):
+        for node in heads:
+            while node not in narrow and len(sources.get(node, ())) == 1:
+                narrow.add(node)
+                following = set(targets.get(node, ()))
+                if len(following) != 1:
+                    break
+                node = following.pop()
+    return narrow
+
+
+def label_width(node: FlowNode, narrow: bool = False) -> int:
     """Characters per line for a node: long texts get wider boxes rather than very tall ones."""
+    if narrow:
+        return FANOUT_WRAP
     width = WRAP[node.kind]
     return round(width * LONG_FACTOR) if text_width(node.label) > width * LONG_LINES else width
 
 
-def _node(node: FlowNode, path: str, href: str | None) -> str:
-    label = "\n".join(wrap(node.label, label_width(node)))
+def _node(node: FlowNode, path: str, href: str | None, narrow: bool = False) -> str:
+    label = "\n".join(wrap(node.label, label_width(node, narrow)))
     css = {"end": "end", "start": "end", "subprocess": "subprocess", "decision": "decision"}.get(node.kind, "node")
     attrs = [f"shape: {SHAPES[node.kind]}", f"class: {css}"]
     if href:
