@@ -38,7 +38,8 @@ def form_spec(form: Form, blank_docx: bytes) -> dict[str, Any]:
         if field.columns:
             item["columns"] = [_pick(c, _COLUMN_KEYS) for c in field.columns]
         fields.append(item)
-    controls = {c.tag: {"kind": c.kind, "label": c.alias, "placeholder": c.placeholder, "empty": c.empty}
+    controls = {c.tag: {"kind": c.kind, "label": c.alias, "placeholder": c.placeholder, "empty": c.empty,
+                     "guide": c.guide}
                 for c in layout.build(form).controls()}
     return {
         "id": form.id, "title": form.title, "fields": fields, "controls": controls,

@@ -307,8 +307,13 @@
         if (field.opinion) shown(fid + ".opinion", value.opinion);
         shown(fid + ".signer", value.signer); shown(fid + ".date", value.date);
       } else if (field.type === "table") {
-        var rows = value && value.length ? value : new Array(field.min_rows !== undefined ? field.min_rows : spec.blank_rows).fill({});
-        rows.forEach(function (row) { field.columns.forEach(function (c) { shown(fid + "." + c.id, row[c.id]); }); });
+        if (value && value.length) {
+          value.forEach(function (row) { field.columns.forEach(function (c) { shown(fid + "." + c.id, row[c.id]); }); });
+        } else {  // reserved rows nobody filled: as on the blank to write by hand (render.template_context)
+          for (var n = rowCount(spec, field, values); n > 0; n--) {
+            field.columns.forEach(function (c) { var tag = fid + "." + c.id; (texts[tag] = texts[tag] || []).push(spec.controls[tag].guide); });
+          }
+        }
       } else if (field.type === "checkbox") {
         (texts[fid] = texts[fid] || []).push(value ? spec.checked : spec.unchecked);
       } else shown(fid, value);
@@ -696,10 +701,15 @@
 
   // Print the page's 表样 with the values written in (same texts as the DOCX).
   Filler.prototype.print = function () {
-    var values = this.checked(), spec = this.spec;
-    if (!values) return;
-    var preview = document.querySelector(".form-preview");
-    if (!preview) return;
+    var values = this.checked();
+    if (!values || !this.showSheet(values)) return;
+    window.print();
+  };
+
+  // The 表样 with these values in place of the page while it prints; gone again after printing.
+  Filler.prototype.showSheet = function (values) {
+    var spec = this.spec, preview = document.querySelector(".form-preview");
+    if (!preview) return false;
     var sheet = make("div", { "class": "ff-print md-typeset" });
     var copy = preview.cloneNode(true);
     spec.fields.filter(function (f) { return f.type === "table"; }).forEach(function (field) {
@@ -721,8 +731,18 @@
     document.body.classList.add("ff-printing");
     var done = function () { document.body.classList.remove("ff-printing"); sheet.remove(); window.removeEventListener("afterprint", done); };
     window.addEventListener("afterprint", done);
-    window.print();
+    return true;
   };
+
+  // Printed from the browser's own menu (Ctrl+P) rather than 「打印」: the 表样 too, with what has been
+  // typed so far (a field not yet valid prints empty), so an untouched page prints a blank to write on.
+  window.addEventListener("beforeprint", function () {
+    if (document.body.classList.contains("ff-printing")) return;  // 「打印」 has put the sheet in place
+    var ids = Object.keys(api.fillers);
+    if (!ids.length) return;
+    var filler = api.fillers[ids[0]];
+    filler.showSheet(check(filler.spec, filler.record()).values || {});
+  });
 
   var api = { check: check, fillDocx: fillDocx, controlTexts: controlTexts, Filler: Filler, fillers: {} };
   window.HandbookForms = api;

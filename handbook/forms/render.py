@@ -83,8 +83,10 @@ def template_context(form: Form, values: dict[str, Any] | None,
     """Template variables: every field's printed value, or its empty text (empty_texts()) when empty.
 
     values None gives the blank form. A table without rows shows its reserved rows
-    (min_rows), so there is room to write by hand.
+    (min_rows), so there is room to write by hand: on a filled form they are as on the blank to
+    write by hand (a column's dash says a row's value was left empty, not that nobody filled the row).
     """
+    reserved_texts = placeholders if placeholders is not None else empty_texts(form, None, HANDWRITTEN if values is not None else BLANK)
     placeholders = placeholders if placeholders is not None else empty_texts(form, values)
     values = values or {}
 
@@ -107,10 +109,11 @@ def template_context(form: Form, values: dict[str, Any] | None,
                 context[fid]["opinion"] = shown(f"{fid}.opinion", value.opinion)
         elif field.type == "table":
             rows = list(value or [])
-            if not rows:
+            if rows:
+                context[fid] = [{c.id: shown(f"{fid}.{c.id}", row.get(c.id)) for c in field.columns or []} for row in rows]
+            else:
                 reserved = field.min_rows if field.min_rows is not None else BLANK_TABLE_ROWS
-                rows = [{}] * reserved
-            context[fid] = [{c.id: shown(f"{fid}.{c.id}", row.get(c.id)) for c in field.columns or []} for row in rows]
+                context[fid] = [{c.id: reserved_texts[f"{fid}.{c.id}"] for c in field.columns or []}] * reserved
         elif field.type == "checkbox":
             context[fid] = CHECKED if value else UNCHECKED
         else:

@@ -216,3 +216,26 @@ def test_typed_on_the_page_downloaded_as_word_and_printed(form_page, file_tab, t
     assert page.locator(".ff-form").is_hidden()
     printed = page.pdf(format="A4", prefer_css_page_size=True)  # what the print dialog would send: one A4 page
     assert len(re.findall(rb"/Type\s*/Page[^s]", printed)) == 1
+
+
+@pytest.mark.parametrize("form_id", FORM_IDS)
+def test_printing_from_the_browsers_menu_prints_the_form_with_what_was_typed(form_page, form_id):
+    """Ctrl+P on a form page (not 「打印」): the official sheet on one A4 page, not the page's web form; untouched,
+    it is a blank to write on (no prompts, no dashes in rows nobody filled)."""
+    page = form_page(form_id)
+    first_text = next(f for f in form(form_id).fields if f.type == "text")
+    page.fill(f'[data-path="{first_text.id}"]', "从菜单打印的内容")
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")  # what the browser sends before its print dialog
+    page.emulate_media(media="print")
+    sheet = page.locator(".ff-print .form-preview")
+    assert "从菜单打印的内容" in sheet.inner_text()
+    assert not re.search("请输入|请选择|请填写", sheet.inner_text())
+    assert page.locator(".ff-form").is_hidden()
+    for loop in sheet.locator("tr[data-loop]").all():
+        if not loop.inner_text().strip("—\t\n 年月日"):
+            assert "—" not in loop.inner_text()  # a reserved row is room to write by hand
+    printed = page.pdf(format="A4", prefer_css_page_size=True)
+    assert len(re.findall(rb"/Type\s*/Page[^s]", printed)) == 1
+    page.evaluate("window.dispatchEvent(new Event('afterprint'))")
+    page.emulate_media(media="screen")
+    assert page.locator(".ff-print").count() == 0 and page.locator(".ff-form").is_visible()
