@@ -65,7 +65,7 @@ def body(rows, cold: tuple[float, float], warm: float) -> str:
                 f"{width} × {height}"] for doc, layout, raster, (width, height, _) in rows]),
         "",
         f"- 逐张渲染 {len(rows)} 张图，时间之和：{serial:.2f} 秒。",
-        f"- 整套首次渲染（缓存为空；含写出文件）：SVG {cold[0]:.2f} 秒（{workers} 个线程，各自调用 D2 进程），"
+        f"- 整套首次渲染（缓存为空；含写出文件）：SVG {cold[0]:.2f} 秒（D2 一次运行画出全部，每张图一个画板；原来两个线程各自调用 D2，约 1.4 秒），"
         f"PNG {cold[1]:.2f} 秒（{workers} 个工作进程），共 {sum(cold):.2f} 秒。",
         f"- 整套再次渲染（内容未变，全部取自 build/cache/flowcharts）：{warm:.3f} 秒。",
         "- 时间大半花在 200 dpi PNG 的光栅化上。网站只用 SVG，所以构建在 MkDocs 之前只画 SVG；"
