@@ -256,3 +256,18 @@ def test_line_breaks_are_resolved_only_inside_paragraphs_as_docxtpl_does():
            '<w:t>c\td</w:t></w:r></w:p><w:p><w:r><w:t>plain</w:t></w:r></w:p></w:body>')
     assert resolve_listing(xml) == _docxtpl().resolve_listing(xml)
     assert resolve_listing("<w:p><w:r><w:t>none</w:t></w:r></w:p>") == "<w:p><w:r><w:t>none</w:t></w:r></w:p>"
+
+
+def test_reserved_rows_of_a_table_without_rows_print_as_on_the_blank_to_write_by_hand():
+    """A column's empty text (the dash for 姓名) says a row's value was left empty; rows nobody filled
+    are room to write by hand, on a filled form as on the handwritten blank (the browser does the same)."""
+    from handbook.forms.render import template_context
+
+    notice = form("meeting-notice")
+    values = {k: v for k, v in example_values("meeting-notice").items() if k != "attendees"}
+    expected = template_context(notice, None, layout.build(notice).guides())["attendees"]
+    assert template_context(notice, values)["attendees"] == expected
+    assert all(row["person"] == "" for row in expected)
+    shown = texts_by_tag(renderer("meeting-notice").render(values))
+    assert shown["attendees.person"] == [row["person"] for row in expected]
+    assert shown["meeting_name"] == [values["meeting_name"]]

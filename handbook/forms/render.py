@@ -78,16 +78,18 @@ def empty_texts(form: Form, values: dict[str, Any] | None, blank: str = BLANK) -
     return layout.guides() if blank == HANDWRITTEN else layout.placeholders()
 
 
-def template_context(form: Form, values: dict[str, Any] | None,
-                     placeholders: dict[str, str] | None = None) -> dict[str, Any]:
+def template_context(form: Form, values: dict[str, Any] | None, placeholders: dict[str, str] | None = None,
+                     reserved: dict[str, str] | None = None) -> dict[str, Any]:
     """Template variables: every field's printed value, or its empty text (empty_texts()) when empty.
 
     values None gives the blank form. A table without rows shows its reserved rows
-    (min_rows), so there is room to write by hand: on a filled form they are as on the blank to
-    write by hand (a column's dash says a row's value was left empty, not that nobody filled the row).
+    (min_rows), so there is room to write by hand; `reserved` is what their cells show: on a
+    filled form, as on the blank to write by hand (a column's dash says a row's value was left
+    empty, not that nobody filled the row); on a blank, its own empty texts.
     """
-    reserved_texts = placeholders if placeholders is not None else empty_texts(form, None, HANDWRITTEN if values is not None else BLANK)
     placeholders = placeholders if placeholders is not None else empty_texts(form, values)
+    if reserved is None:
+        reserved = empty_texts(form, None, HANDWRITTEN) if values is not None else placeholders
     values = values or {}
 
     def shown(tag: str, value: Any) -> str:
@@ -112,8 +114,8 @@ def template_context(form: Form, values: dict[str, Any] | None,
             if rows:
                 context[fid] = [{c.id: shown(f"{fid}.{c.id}", row.get(c.id)) for c in field.columns or []} for row in rows]
             else:
-                reserved = field.min_rows if field.min_rows is not None else BLANK_TABLE_ROWS
-                context[fid] = [{c.id: reserved_texts[f"{fid}.{c.id}"] for c in field.columns or []}] * reserved
+                count = field.min_rows if field.min_rows is not None else BLANK_TABLE_ROWS
+                context[fid] = [{c.id: reserved[f"{fid}.{c.id}"] for c in field.columns or []}] * count
         elif field.type == "checkbox":
             context[fid] = CHECKED if value else UNCHECKED
         else:
@@ -143,7 +145,8 @@ class Renderer:
         """The DOCX for one record (values from data.check_record), or for None the blank form:
         BLANK with content controls to fill in Word/WPS, HANDWRITTEN with empty cells and no controls."""
         kind = blank if values is None else None
-        body = self.template.render(template_context(self.form, values, self.empties[kind]))
+        reserved = self.empties[HANDWRITTEN if kind is None else kind]  # the rows of a table without rows
+        body = self.template.render(template_context(self.form, values, self.empties[kind], reserved))
         # undo the line breaks added before compiling (values cannot contain "<": they are escaped)
         body = resolve_listing(body.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>"))
         document = finish(self._head + body + self._tail, self.placeholders if kind == BLANK else {},
