@@ -72,6 +72,16 @@ class Structure:
         for element in self.body:
             yield from element.walk()
 
+    def with_parents(self):
+        """Every element with the element it belongs to (None at the top), in document order."""
+        def visit(element: Element, parent: Element | None):
+            yield element, parent
+            for child in element.children:
+                yield from visit(child, element)
+
+        for top in self.body:
+            yield from visit(top, None)
+
     def keyed(self) -> dict[str, Element]:
         return {e.key: e for e in self.walk() if e.key}
 

@@ -55,14 +55,7 @@ def _anchored(structure):
     """Every element a link can land on (an article's leading clause and paragraphs land on their parent)."""
     from handbook.structure import landing
 
-    def visit(element, parent):
-        if landing(element, parent) is element:
-            yield element
-        for child in element.children:
-            yield from visit(child, element)
-
-    for element in structure.body:
-        yield from visit(element, None)
+    return [element for element, parent in structure.with_parents() if landing(element, parent) is element]
 
 
 def _docx_text(data: bytes) -> str:

@@ -40,23 +40,12 @@ def document(structure: Structure, index: Index) -> dict:
     doc = structure.doc
     out = {"id": doc.id, "kind": doc.kind, "title": doc.title, "short_title": doc.short_title,
            "category": doc.category, "seq": doc.seq, "status": doc.status, "url": urls.page_url(index.page_of(doc.id)),
-           "elements": [element(e, parent, doc.id, index) for e, parent in walk(structure)]}
+           "elements": [element(e, parent, doc.id, index) for e, parent in structure.with_parents()]}
     if isinstance(doc, FlowDocument):
         out["steps"] = [{"number": n, "id": node.id, "label": node.label,
                          "url": urls.document(doc.id, urls.flow_step_anchor(node.id))}
                         for n, node in enumerate(doc.nodes, start=1)]
     return out
-
-
-def walk(structure: Structure):
-    """Every element with the element it belongs to (None at the top)."""
-    def visit(element: Element, parent: Element | None):
-        yield element, parent
-        for child in element.children:
-            yield from visit(child, element)
-
-    for top in structure.body:
-        yield from visit(top, None)
 
 
 def element(item: Element, parent: Element | None, doc_id: str, index: Index) -> dict:
