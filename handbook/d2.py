@@ -87,9 +87,9 @@ def raster_signature() -> str:
     return " ".join((OUTPUT_VERSION, "resvg-py", importlib.metadata.version("resvg-py"), font_digest()))
 
 
-def render_svg(source: str, *, name: str = "流程图", pad: int = 24, key: str = "drawing") -> bytes:
+def render_svg(source: str, *, name: str = "流程图", pad: int = 24) -> bytes:
     """Compile D2 source to SVG (ELK layout, bundled font) and return the SVG bytes."""
-    return render_svgs({key: source}, names={key: name}, pad=pad)[key]
+    return render_svgs({"drawing": source}, names={"drawing": name}, pad=pad)["drawing"]
 
 
 def render_svgs(sources: dict[str, str], *, names: dict[str, str] | None = None, pad: int = 24) -> dict[str, bytes]:
@@ -112,6 +112,7 @@ def render_svgs(sources: dict[str, str], *, names: dict[str, str] | None = None,
             if len(sources) > 1:  # which drawing D2 refused: each alone (D2's line numbers are the file's)
                 for key, source in sources.items():
                     render_svgs({key: source}, names=names, pad=pad)
+                raise D2Error(f"D2 无法渲染流程图：{error}") from error  # none alone: not one drawing's fault
             key, source = next(iter(sources.items()))
             raise D2Error(f"D2 无法渲染{names.get(key, '流程图')}：{board_lines(str(error), source)}", key) from error
         svgs = {key: _board_svg(Path(folder) / key, names.get(key, "流程图")) for key in sources}

@@ -95,12 +95,11 @@ def _serve_request(self, environ, start_response):
 
 def _is_download(server, path: str) -> bool:
     _importable()
-    from urllib.parse import unquote
-
     from handbook import urls
 
-    raw = path.encode("latin-1", "replace").decode("utf-8", "replace")  # as MkDocs' server decodes it
-    relative = unquote(raw)[len(server.mount_path):] if raw.startswith(server.mount_path) else ""
+    # as MkDocs' server reads the path (the WSGI server has already undone the %-escapes)
+    raw = path.encode("latin-1", "replace").decode("utf-8", "ignore")
+    relative = raw[len(server.mount_path):] if raw.startswith(server.mount_path) else ""
     return "build_dir" in _PREVIEW and urls.is_download(relative)
 
 

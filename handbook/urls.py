@@ -103,7 +103,8 @@ def _safe_name(text: str) -> str:
 
 def is_download(path: str) -> bool:
     """Whether a site path is a file readers download (made beside the pages, not a page MkDocs renders)."""
-    return path.startswith(f"{DOWNLOADS}/") or path == EXPORT or bool(re.fullmatch(r"[a-z0-9][a-z0-9-]*\.png", path))
+    flow_id, png = path[:-len(".png")], path.endswith(".png")
+    return path.startswith(f"{DOWNLOADS}/") or path == EXPORT or (png and bool(re.fullmatch(model.ID_PATTERN, flow_id)))
 
 
 def generated_names(doc_ids, form_ids, flow_ids, compendium: model.Compendium | None = None) -> set[str]:
